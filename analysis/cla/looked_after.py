@@ -1,0 +1,103 @@
+"""Children looked after at a date, the rate per 10,000 and the monthly series.
+
+Definitions: DfE, *Children looked after in England including adoptions* (CLA), methodology:
+a child is looked after at a date when an episode is open on that date; children looked after
+only under an agreed series of short-term placements (LS V3/V4) are excluded; remand (LS J1-J3)
+counts as looked after. Rates use the ONS mid-year estimate of children aged 0-17 that DfE used
+for the year (see :func:`analysis.reference.population_0_17`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.cla.periods import SHORT_BREAK_LS, require_columns
+from analysis.dates import DateLike, month_ends, open_at, to_timestamp
+
+__all__ = ["cla_at", "cla_count_at", "rate_per_10k", "monthly_cla"]
+
+
+def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
+    """Children looked after at ``date``: one row per child (their open episode).
+
+    Implements the DfE CLA "looked after at 31 March" definition at any date.
+
+    Boundary convention (DESIGN section 5): an episode is open at ``date`` when
+    ``decom <= date`` and (``dec`` is missing or ``dec > date``). A child whose care ends on
+    ``date`` is therefore not looked after at ``date`` (they are counted as ceased), and a child
+    who starts on ``date`` is. A child whose open episode has LS V3/V4 (short breaks only) is
+    excluded; remand (LS J1-J3) is included.
+
+    Parameters
+    ----------
+    episodes
+        Processed ``episodes`` table (``child_id``, ``decom``, ``dec``, ``ls`` at least).
+    date
+        The reference date (e.g. 31 March).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The open episode of each child looked after, with the input columns, sorted by
+        ``child_id`` (index reset). Should a child have overlapping open episodes (invalid data),
+        the one starting last is kept.
+    """
+    require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
+    open_now = episodes.loc[open_at(episodes["decom"], episodes["dec"], date)]
+    latest = (open_now.sort_values(["child_id", "decom"], kind="stable")
+              .drop_duplicates("child_id", keep="last"))
+    looked_after = latest.loc[~latest["ls"].isin(SHORT_BREAK_LS)]
+    return looked_after.reset_index(drop=True)
+
+
+def cla_count_at(episodes: pd.DataFrame, date: DateLike) -> int:
+    """Count the children looked after at ``date`` (see :func:`cla_at` for the definition)."""
+    return int(len(cla_at(episodes, date)))
+
+
+def rate_per_10k(count: float, population: float) -> float:
+    """Rate per 10,000 children aged 0-17: ``count / population * 10,000``, unrounded.
+
+    DfE CLA methodology: the denominator is the ONS mid-year estimate of the population aged 0-17
+    (for a year ending 31 March YYYY, the mid-(YYYY-1) estimate DfE used). Returns NaN when the
+    population is missing or not positive.
+    """
+    if population is None or pd.isna(population) or population <= 0:
+        return math.nan
+    return float(count) / float(population) * 10_000
+
+
+def monthly_cla(episodes: pd.DataFrame, population: float, period_start: DateLike,
+                period_end: DateLike) -> pd.DataFrame:
+    """Children looked after and rate per 10,000 at each month end.
+
+    The month ends are the last month end before ``period_start`` (the baseline, e.g. 31 March
+    for a year starting 1 April) and then every month end from ``period_start`` to
+    ``period_end``: 13 rows for a full year. Counts follow :func:`cla_at`; rates use one
+    ``population`` for every month, as the published monthly tables do.
+
+    Parameters
+    ----------
+    episodes
+        Processed ``episodes`` table.
+    population
+        ONS mid-year estimate of children aged 0-17 for the year.
+    period_start, period_end
+        The reporting period (both inclusive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``month_end`` (datetime64), ``count`` (int64), ``rate_per_10k`` (float, unrounded).
+    """
+    start = to_timestamp(period_start)
+    baseline = start - pd.offsets.MonthEnd(1)
+    dates = [baseline, *month_ends(start, period_end)]
+    counts = [cla_count_at(episodes, d) for d in dates]
+    return pd.DataFrame({
+        "month_end": pd.to_datetime(dates),
+        "count": pd.Series(counts, dtype="int64"),
+        "rate_per_10k": [rate_per_10k(c, population) for c in counts],
+    })

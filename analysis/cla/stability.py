@@ -1,0 +1,200 @@
+"""Placement stability of children looked after: short-term and long-term measures.
+
+Definitions: DfE, *Children looked after in England including adoptions* (placement stability
+measures), formerly National Indicators NI 62 and NI 63 (seed ``001_*.txt``):
+
+- **Short-term stability (NI 62)**: percentage of children looked after at the year end with
+  three or more placements during the year (the 12 months ending on the year end).
+- **Long-term stability (NI 63)**: of the children looked after at the year end who were aged
+  under 16 and had been looked after continuously for at least 2.5 years, the percentage who had
+  been in the same placement for at least 2 years, or who were placed for adoption and whose
+  adoptive placement together with their previous placement lasted at least 2 years.
+
+Conventions (DESIGN section 5): placements during a year = the placement open at the start of the
+year (if any) plus every episode starting in the year whose RNE is not ``L`` (a change of legal
+status only continues the same placement). A placement is a run of contiguous episodes linked by
+RNE ``L``; continuous care is a single period of care. Short breaks (LS V3/V4) are not placements
+for these measures. "At least 2.5 years" and "at least 2 years" include the day itself: care
+starting on the same day 30 calendar months before the year end counts (month rule of
+:func:`analysis.dates.add_months`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import pandas as pd
+
+from analysis.cla.looked_after import cla_at
+from analysis.cla.periods import ADOPTION_PLACE, annotate_episodes, require_columns
+from analysis.dates import DateLike, add_months, age_at, open_at, to_timestamp
+
+__all__ = ["placements_during_year", "short_term_stability_pct", "long_term_stability_children",
+           "long_term_stability_pct"]
+
+log = logging.getLogger(__name__)
+
+
+def _year_start(year_end: DateLike) -> pd.Timestamp:
+    """First day of the 12 months ending ``year_end`` (31 March 2024 -> 1 April 2023)."""
+    return add_months(year_end, -12) + pd.Timedelta(days=1)
+
+
+def placements_during_year(episodes: pd.DataFrame, year_start: DateLike,
+                           year_end: DateLike) -> pd.Series:
+    """Count the placements of each child during the year (NI 62 counting rule).
+
+    The placement open at ``year_start`` (an episode with ``decom <= year_start`` and no DEC or a
+    DEC after it) counts 1; every episode starting after ``year_start`` up to and including
+    ``year_end`` whose RNE is not ``L`` counts 1 more. RNE ``L`` (change of legal status only)
+    continues the same placement. Short-break episodes (LS V3/V4) are ignored; the first episode
+    after short breaks starts a placement.
+
+    Parameters
+    ----------
+    episodes
+        Processed ``episodes`` table.
+    year_start, year_end
+        First and last day of the year, both inclusive.
+
+    Returns
+    -------
+    pandas.Series
+        ``placements`` (int64) indexed by ``child_id``, for every child with a placement during
+        the year (so every value is at least 1), sorted by ``child_id``.
+    """
+    ys, ye = to_timestamp(year_start), to_timestamp(year_end)
+    ep = annotate_episodes(episodes)
+    care = ep.loc[~ep["short_break"]]
+    open_at_start = open_at(care["decom"], care["dec"], ys)
+    starts_placement = care["decom"].eq(care["placement_start"])
+    new_in_year = starts_placement & care["decom"].gt(ys) & care["decom"].le(ye)
+    child = care["child_id"]
+    counts = (open_at_start.groupby(child).any().astype("int64")
+              + new_in_year.groupby(child).sum().astype("int64"))
+    counts = counts.loc[counts.gt(0)].sort_index()
+    counts.index.name = "child_id"
+    return counts.rename("placements")
+
+
+def short_term_stability_pct(episodes: pd.DataFrame, year_end: DateLike) -> float:
+    """Short-term placement stability (former NI 62), percent.
+
+    Percentage of children looked after at ``year_end`` (:func:`~analysis.cla.cla_at`) with 3
+    or more placements during the 12 months ending ``year_end`` (:func:`placements_during_year`,
+    year from the day after ``year_end`` minus 12 months). Lower is better.
+
+    Parameters
+    ----------
+    episodes
+        Processed ``episodes`` table.
+    year_end
+        The year end, usually 31 March.
+
+    Returns
+    -------
+    float
+        Unrounded percentage (0-100); NaN when no child is looked after at ``year_end``.
+    """
+    cla = cla_at(episodes, year_end)
+    if cla.empty:
+        return math.nan
+    placements = placements_during_year(episodes, _year_start(year_end), year_end)
+    per_child = placements.reindex(cla["child_id"], fill_value=0)
+    return float(per_child.ge(3).sum()) / len(cla) * 100
+
+
+def long_term_stability_children(episodes: pd.DataFrame, children: pd.DataFrame,
+                                 year_end: DateLike) -> pd.DataFrame:
+    """List the long-term stability (former NI 63) cohort: one row per child in the denominator.
+
+    Denominator: children looked after at ``year_end`` (:func:`~analysis.cla.cla_at`), aged
+    under 16 on ``year_end``, whose current period of care started on or before the date 30
+    calendar months (2.5 years) before ``year_end``. Numerator (``stable``): the current placement
+    started on or before the date 24 months before ``year_end``; or the child is placed for
+    adoption (PLACE A3-A6) and the placement before the adoptive one, in the same period of care,
+    started on or before that date.
+
+    When a period of care started before the episodes supplied (no RNE ``S`` episode in the
+    data), its first episode in the data is used as the start: a lower bound, so such a child is
+    included only when that episode alone already makes 2.5 years (logged as a warning when it
+    does not).
+
+    Parameters
+    ----------
+    episodes
+        Processed ``episodes`` table.
+    children
+        Processed ``children`` table (``child_id``, ``dob``).
+    year_end
+        The year end, usually 31 March.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``child_id``, ``period_start``, ``placement_start``, ``previous_placement_start``
+        (NaT when none in the same period of care), ``place``, ``stable`` (bool), sorted by
+        ``child_id``.
+    """
+    require_columns(children, ["child_id", "dob"], "children")
+    ye = to_timestamp(year_end)
+    ep = annotate_episodes(episodes)
+    placements = ep.drop_duplicates(["child_id", "placement"], keep="first")
+    prev = placements[["child_id", "placement", "poc", "placement_start"]].copy()
+    same_child = prev["child_id"].eq(prev["child_id"].shift())
+    prev["previous_placement_start"] = prev["placement_start"].shift().where(same_child)
+    prev["previous_poc"] = prev["poc"].shift().where(same_child)
+    cla = cla_at(ep, ye)
+    cla = cla.merge(prev[["child_id", "placement", "previous_placement_start", "previous_poc"]],
+                    on=["child_id", "placement"], how="left", validate="one_to_one")
+    dob = children.drop_duplicates("child_id", keep="last").set_index("child_id")["dob"]
+    age = age_at(cla["child_id"].map(dob), ye)
+    under_16 = age.lt(16).fillna(False).astype(bool)
+    if age.isna().any():
+        log.warning("%d children looked after at %s have no date of birth and are left out of "
+                    "long-term stability", int(age.isna().sum()), ye.date())
+    care_cutoff = add_months(ye, -30)
+    place_cutoff = add_months(ye, -24)
+    long_care = cla["poc_start"].le(care_cutoff)
+    unknown = under_16 & ~long_care & ~cla["poc_start_known"]
+    if unknown.any():
+        log.warning("%d children looked after at %s have a period of care that started before "
+                    "the episodes supplied and less than 2.5 years of it in the data; they are "
+                    "left out of long-term stability (supply longer histories)",
+                    int(unknown.sum()), ye.date())
+    cohort = cla.loc[under_16 & long_care].copy()
+    previous_ok = (cohort["place"].isin(ADOPTION_PLACE)
+                   & cohort["previous_poc"].eq(cohort["poc"])
+                   & cohort["previous_placement_start"].le(place_cutoff))
+    cohort["stable"] = cohort["placement_start"].le(place_cutoff) | previous_ok
+    previous = cohort["previous_placement_start"].where(cohort["previous_poc"].eq(cohort["poc"]))
+    out = pd.DataFrame({
+        "child_id": cohort["child_id"],
+        "period_start": cohort["poc_start"],
+        "placement_start": cohort["placement_start"],
+        "previous_placement_start": pd.to_datetime(previous),
+        "place": cohort["place"],
+        "stable": cohort["stable"].astype(bool),
+    })
+    return out.sort_values("child_id").reset_index(drop=True)
+
+
+def long_term_stability_pct(episodes: pd.DataFrame, children: pd.DataFrame,
+                            year_end: DateLike) -> float:
+    """Long-term placement stability (former NI 63), percent.
+
+    Percentage of the cohort of :func:`long_term_stability_children` (looked after at
+    ``year_end``, under 16, looked after continuously for 2.5 years or more) who had been in the
+    same placement for 2 years or more, or placed for adoption with the adoptive and previous
+    placements together lasting 2 years or more. Higher is better.
+
+    Returns
+    -------
+    float
+        Unrounded percentage (0-100); NaN when the cohort is empty.
+    """
+    cohort = long_term_stability_children(episodes, children, year_end)
+    if cohort.empty:
+        return math.nan
+    return float(cohort["stable"].sum()) / len(cohort) * 100

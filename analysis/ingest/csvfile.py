@@ -1,0 +1,154 @@
+"""Reading raw CSV files as text, keeping line numbers, and recognising tables by their columns."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.ingest.spec import TableSpec
+
+log = logging.getLogger(__name__)
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+@dataclass
+class RawCsv:
+    """A CSV file read as stripped strings.
+
+    Attributes
+    ----------
+    frame
+        One column per header name, values stripped, ``""`` when blank; wholly blank lines dropped.
+    lines
+        Line number of each row in the file (the header is line 1).
+    encoding
+        The encoding that decoded the file.
+    """
+
+    frame: pd.DataFrame
+    lines: pd.Series
+    encoding: str
+
+
+def _header(path: Path, shown: str) -> tuple[list[str], str]:
+    for encoding in ENCODINGS:
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                row = next(csv.reader(fh), None)
+                fh.read()  # decode the whole file now, so a bad byte picks the next encoding
+            return (row or []), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text")
+
+
+def header_names(path: Path, shown: str, upper: bool) -> tuple[list[str], str]:
+    """Column names of a CSV, stripped and upper-cased (SSDA903) or lower-cased, and its encoding.
+
+    Raises
+    ------
+    InputError
+        An empty file, no header, or a column name used twice.
+    """
+    header, encoding = _header(path, shown)
+    names = [h.strip().upper() if upper else h.strip().lower() for h in header]
+    if not any(names):
+        raise InputError(shown, "is empty or has no header line")
+    names = [name or f"(unnamed column {i + 1})" for i, name in enumerate(names)]
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise InputError(shown, "column appears more than once in the header", field=name)
+        seen.add(name)
+    return names, encoding
+
+
+def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
+    """Read a CSV file with every value as text, so ids keep their leading zeros.
+
+    Parameters
+    ----------
+    path
+        The file.
+    shown
+        Its name as shown in messages and the log.
+    upper
+        Upper-case the column names (SSDA903); otherwise lower-case them (local extracts).
+
+    Raises
+    ------
+    InputError
+        An empty file, a repeated column name, or a row with more values than the header.
+    """
+    names, encoding = header_names(path, shown, upper)
+    if encoding != ENCODINGS[0]:
+        log.warning("%s is not UTF-8; read as %s", shown, encoding)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, encoding=encoding, header=0, names=names)
+    except pd.errors.ParserError as err:
+        match = re.search(r"line (\d+), saw (\d+)", str(err))
+        if match:
+            raise InputError(shown, f"has {match.group(2)} values where the header has "
+                                    f"{len(names)}", row=int(match.group(1))) from None
+        raise InputError(shown, f"cannot be read as CSV ({err})") from None
+    frame = frame.fillna("")
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    lines = pd.Series(frame.index.to_numpy() + 2, index=frame.index)
+    filled = frame.ne("").any(axis=1) if len(frame.columns) else pd.Series(False, frame.index)
+    frame, lines = frame[filled].reset_index(drop=True), lines[filled].reset_index(drop=True)
+    return RawCsv(frame=frame, lines=lines, encoding=encoding)
+
+
+def recognise(columns: list[str], specs: dict[str, TableSpec], shown: str,
+              kind: str) -> tuple[TableSpec, list[str]]:
+    """Find the table a file holds from its columns.
+
+    The table is the one whose required columns are all present; when several are, the one with
+    most columns (an IRP file also has every column of a concerns file).
+
+    Returns
+    -------
+    (TableSpec, list of str)
+        The table and the file's columns that it does not use (to warn about).
+
+    Raises
+    ------
+    InputError
+        No table has all its columns in the file; the message names the closest table, its
+        missing columns, and the file's unknown columns.
+    """
+    cols = set(columns)
+    full = [s for s in specs.values() if {f.source for f in s.fields} <= cols]
+    if full:
+        best = max(len(s.fields) for s in full)
+        top = [s for s in full if len(s.fields) == best]
+        if len(top) > 1:
+            raise InputError(shown, f"its columns fit more than one {kind} table: "
+                                    + ", ".join(s.name for s in top))
+        spec = top[0]
+        known = {f.source for f in spec.fields + spec.optional}
+        return spec, [c for c in columns if c not in known]
+
+    def overlap(s: TableSpec) -> tuple[int, int]:
+        names = {f.source for f in s.fields}
+        return (len(names & cols), -len(names - cols))
+
+    closest = max(specs.values(), key=overlap)
+    needed = [f.source for f in closest.fields]
+    missing = [c for c in needed if c not in cols]
+    known = set(needed) | {f.source for f in closest.optional}
+    unknown = [c for c in columns if c not in known]
+    message = (f"columns match no {kind} table; the closest is {closest.name}, "
+               f"which lacks {', '.join(missing)}")
+    if unknown:
+        message += f"; columns not in {closest.name}: {', '.join(unknown)}"
+    raise InputError(shown, message, field=", ".join(missing))

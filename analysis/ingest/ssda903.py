@@ -1,0 +1,101 @@
+"""SSDA903 (children looked after) returns: one folder per collection year of DfE CSV tables.
+
+``<la>/ssda903/<YYYY-YY>/*.csv``. Each file's table is recognised by its columns (DfE column
+names, any order, any case), not by its name: LAs name their files differently. Episodes may carry
+the derived ``PL_DISTANCE`` and ``PL_LOCATION`` columns. Other columns are ignored with a warning.
+Header, Episodes and Reviews are required in every year; the other tables are optional.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from analysis.errors import InputError
+from analysis.ingest.csvfile import header_names, read_csv, recognise
+from analysis.ingest.model import FileResult
+from analysis.ingest.quality import WARNING, LogBuilder, combine
+from analysis.ingest.spec import TableSpec
+from analysis.ingest.validate import check_table
+
+log = logging.getLogger(__name__)
+
+YEAR_FOLDER = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def check_year_label(label: str, shown: str) -> str:
+    """Validate a collection year label ``YYYY-YY`` (``2023-24``); return it."""
+    match = YEAR_FOLDER.match(label)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise InputError(shown, "is not named as a collection year YYYY-YY (for example 2023-24)")
+    return label
+
+
+def year_folders(la_dir: Path, raw_dir: Path) -> list[Path]:
+    """The collection-year folders of an LA's SSDA903 returns, oldest first."""
+    base = la_dir / "ssda903"
+    shown = base.relative_to(raw_dir).as_posix()
+    if not base.is_dir():
+        raise InputError(shown, "no SSDA903 returns: the folder is missing (Header, Episodes "
+                                "and Reviews are required)")
+    folders = sorted(p for p in base.iterdir() if p.is_dir())
+    for p in folders:
+        check_year_label(p.name, p.relative_to(raw_dir).as_posix())
+    if not folders:
+        raise InputError(shown, "holds no collection-year folders (YYYY-YY)")
+    return folders
+
+
+def identify_files(year_dir: Path, raw_dir: Path,
+                   specs: dict[str, TableSpec]) -> list[tuple[Path, TableSpec, list[str]]]:
+    """Recognise the table in each CSV of one year folder.
+
+    Returns
+    -------
+    list of (path, TableSpec, unknown columns)
+
+    Raises
+    ------
+    InputError
+        A CSV matching no table, two CSVs holding the same table, or a required table missing
+        (the message names the folder and the tables).
+    """
+    shown_dir = year_dir.relative_to(raw_dir).as_posix()
+    found: dict[str, Path] = {}
+    out = []
+    for path in sorted(year_dir.iterdir()):
+        if not path.is_file():
+            continue
+        if path.suffix.lower() != ".csv":
+            log.warning("%s: not a CSV file; ignored", path.relative_to(raw_dir).as_posix())
+            continue
+        shown = path.relative_to(raw_dir).as_posix()
+        names, _ = header_names(path, shown, upper=True)
+        spec, unknown = recognise(names, specs, shown, "SSDA903")
+        if spec.name in found:
+            raise InputError(shown_dir, f"two files hold the {spec.name} table: "
+                                        f"{found[spec.name].name} and {path.name}")
+        found[spec.name] = path
+        out.append((path, spec, unknown))
+    missing = [s.name for s in specs.values() if s.required_table and s.name not in found]
+    if missing:
+        raise InputError(shown_dir, "required SSDA903 table missing: " + ", ".join(missing)
+                         + " (no CSV in the folder has its columns)")
+    return out
+
+
+def read_table(path: Path, spec: TableSpec, unknown: list[str], *, raw_dir: Path, la_code: str,
+               collection_year: str, key: bytes) -> FileResult:
+    """Read, check and type one SSDA903 CSV."""
+    shown = path.relative_to(raw_dir).as_posix()
+    raw = read_csv(path, shown, upper=True)
+    warn = LogBuilder(shown)
+    for col in unknown:
+        log.warning("%s: column %s is not part of the %s table; ignored", shown, col, spec.name)
+        warn.add(None, col, "", f"column not part of the {spec.name} table; ignored", WARNING)
+    checked = check_table(raw.frame, spec, file=shown, la_code=la_code, key=key, lines=raw.lines)
+    return FileResult(file=shown, spec=spec, la_code=la_code, collection_year=collection_year,
+                      rows_in=checked.rows_in, data=checked.data,
+                      log=combine([warn.frame(), checked.log]),
+                      quarantined=int(checked.quarantined.sum()))
