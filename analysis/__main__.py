@@ -24,8 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("build", "ingest, execute notebooks and render the report"),
-                       ("render", "render again from already executed notebooks")):
+    for name, text in (
+        ("build", "ingest, execute notebooks and render the report"),
+        ("render", "render again from already executed notebooks"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--params", required=True, type=Path, help="params YAML file")
     gen = sub.add_parser("generate", help="write the synthetic dataset")
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for noisy in ("papermill", "traitlets", "nbclient"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         if args.command == "generate":
             from analysis.paths import resolve
@@ -60,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if args.debug:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
-              file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -71,8 +71,9 @@ def open_at(start: pd.Series, end: pd.Series, date: DateLike) -> pd.Series:
     return (start <= d) & (end.isna() | (end > d))
 
 
-def overlaps_period(start: pd.Series, end: pd.Series, period_start: DateLike,
-                    period_end: DateLike) -> pd.Series:
+def overlaps_period(
+    start: pd.Series, end: pd.Series, period_start: DateLike, period_end: DateLike
+) -> pd.Series:
     """Flag intervals with at least one day inside ``[period_start, period_end]``."""
     ps, pe = to_timestamp(period_start), to_timestamp(period_end)
     return (start <= pe) & (end.isna() | (end >= ps))
@@ -129,7 +130,7 @@ def working_days_after(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def add_working_days(date: DateLike, days: int) -> pd.Timestamp:
-    """The date that is ``days`` working days after ``date`` (20 working days for a first review)."""
+    """The date ``days`` working days after ``date`` (e.g. 20 for a first CLA review)."""
     d = np.datetime64(to_timestamp(date).date(), "D")
     hol = _bank_holidays(int(str(d)[:4]) - 1, int(str(d)[:4]) + 2)
     return pd.Timestamp(np.busday_offset(d, days, roll="backward", holidays=hol))

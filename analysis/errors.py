@@ -28,8 +28,9 @@ class InputError(UserFacingError):
         Column or XML element at fault, when one is.
     """
 
-    def __init__(self, file: str, message: str, row: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, file: str, message: str, row: int | None = None, field: str | None = None
+    ) -> None:
         self.file, self.row, self.field, self.reason = str(file), row, field, message
         where = self.file
         if row is not None:

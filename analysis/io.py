@@ -21,8 +21,9 @@ def load_table(processed_dir: str | Path, table: str, la_codes: Iterable[str]) -
     returned and ``table_supplied`` says so.
     """
     base = resolve(processed_dir)
-    frames = [pd.read_parquet(p) for la in la_codes
-              if (p := base / str(la) / f"{table}.parquet").exists()]
+    frames = [
+        pd.read_parquet(p) for la in la_codes if (p := base / str(la) / f"{table}.parquet").exists()
+    ]
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -21,8 +21,16 @@ from analysis.errors import ParameterError
 from analysis.paths import resolve
 
 REPORTS = ("iro-annual", "atv-biannual")
-REQUIRED = ("report", "la_codes", "period_start", "period_end", "raw_dir", "reference_dir",
-            "output_dir", "disclosure")
+REQUIRED = (
+    "report",
+    "la_codes",
+    "period_start",
+    "period_end",
+    "raw_dir",
+    "reference_dir",
+    "output_dir",
+    "disclosure",
+)
 OPTIONAL: dict[str, Any] = {
     "processed_dir": None,  # default: data/processed/<name of raw_dir>
     "key_path": "~/.config/csc-reports/pseudonymisation.key",
@@ -92,7 +100,8 @@ def _date(name: str, value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ParameterError(f"parameter {name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+        message = f"parameter {name}: {value!r} is not a date (use YYYY-MM-DD)"
+        raise ParameterError(message) from None
 
 
 def parse_params(raw: dict[str, Any], source: str = "params") -> RunParams:
@@ -109,45 +118,62 @@ def parse_params(raw: dict[str, Any], source: str = "params") -> RunParams:
     if values["report"] not in REPORTS:
         raise ParameterError(
             f"{source}: parameter report must be one of {', '.join(REPORTS)}, "
-            f"not {values['report']!r}")
+            f"not {values['report']!r}"
+        )
     codes = values["la_codes"]
     if isinstance(codes, str | int):
         codes = [codes]
     codes = [str(c).zfill(3) if isinstance(c, int) else str(c) for c in codes]
     bad = [c for c in codes if not LA_CODE.match(c)]
     if not codes or bad:
-        raise ParameterError(f"{source}: parameter la_codes must list 3-digit DfE LA codes"
-                             + (f", not {bad[0]!r}" if bad else ""))
+        raise ParameterError(
+            f"{source}: parameter la_codes must list 3-digit DfE LA codes"
+            + (f", not {bad[0]!r}" if bad else "")
+        )
     start = _date("period_start", values["period_start"])
     end = _date("period_end", values["period_end"])
     if end < start:
-        raise ParameterError(f"{source}: parameter period_end ({end}) is before period_start "
-                             f"({start})")
+        raise ParameterError(
+            f"{source}: parameter period_end ({end}) is before period_start ({start})"
+        )
     if values["disclosure"] not in ("public", "internal"):
-        raise ParameterError(f"{source}: parameter disclosure must be public or internal, "
-                             f"not {values['disclosure']!r}")
+        raise ParameterError(
+            f"{source}: parameter disclosure must be public or internal, "
+            f"not {values['disclosure']!r}"
+        )
     reference_dir = resolve(values["reference_dir"])
     if not reference_dir.is_dir():
-        raise ParameterError(f"{source}: parameter reference_dir: folder {reference_dir} "
-                             "not found")
+        raise ParameterError(f"{source}: parameter reference_dir: folder {reference_dir} not found")
     raw_dir = resolve(values["raw_dir"])
     processed = values["processed_dir"] or Path("data/processed") / raw_dir.name
     targets = values["targets"] or {}
-    if not isinstance(targets, dict) or not all(isinstance(v, int | float)
-                                                for v in targets.values()):
+    if not isinstance(targets, dict) or not all(
+        isinstance(v, int | float) for v in targets.values()
+    ):
         raise ParameterError(f"{source}: parameter targets must map names to numbers")
     params = RunParams(
-        report=values["report"], la_codes=codes, period_start=start, period_end=end,
-        raw_dir=raw_dir, reference_dir=reference_dir, output_dir=resolve(values["output_dir"]),
-        disclosure=values["disclosure"], processed_dir=resolve(processed),
-        key_path=resolve(values["key_path"]), executed_dir=Path(),
+        report=values["report"],
+        la_codes=codes,
+        period_start=start,
+        period_end=end,
+        raw_dir=raw_dir,
+        reference_dir=reference_dir,
+        output_dir=resolve(values["output_dir"]),
+        disclosure=values["disclosure"],
+        processed_dir=resolve(processed),
+        key_path=resolve(values["key_path"]),
+        executed_dir=Path(),
         reference_docx=resolve(values["reference_docx"]) if values["reference_docx"] else None,
-        report_of=values["report_of"], submitted_to=values["submitted_to"],
+        report_of=values["report_of"],
+        submitted_to=values["submitted_to"],
         report_date=str(values["report_date"]) if values["report_date"] else None,
         targets={k: float(v) for k, v in targets.items()},
     )
-    params.executed_dir = (resolve(values["executed_dir"]) if values["executed_dir"] else
-                           resolve(Path("build/executed") / params.report / params.period_label))
+    params.executed_dir = (
+        resolve(values["executed_dir"])
+        if values["executed_dir"]
+        else resolve(Path("build/executed") / params.report / params.period_label)
+    )
     return params
 
 

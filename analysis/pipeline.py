@@ -52,21 +52,28 @@ def execute_notebook(name: str, params: RunParams) -> Path:
     out = params.executed_dir / name
     try:
         papermill.execute_notebook(
-            str(NOTEBOOKS_DIR / name), str(out), parameters=params.notebook_parameters(),
-            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR),
+            str(NOTEBOOKS_DIR / name),
+            str(out),
+            parameters=params.notebook_parameters(),
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(NOTEBOOKS_DIR),
             log_output=False,
         )
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[-1] if exc.evalue else exc.ename
-        raise NotebookFailed(f"notebook {name} failed in cell {exc.exec_count}: "
-                             f"{exc.ename}: {message} (see {out})") from None
+        raise NotebookFailed(
+            f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {message} (see {out})"
+        ) from None
     return out
 
 
 def period_text(params: RunParams) -> str:
     """Human-readable period, e.g. ``1 April 2023 to 31 March 2024``."""
+
     def fmt(d: object) -> str:
         return f"{d.day} {d:%B %Y}"  # type: ignore[attr-defined]
+
     return f"{fmt(params.period_start)} to {fmt(params.period_end)}"
 
 
@@ -99,10 +106,16 @@ def render(params: RunParams) -> dict[str, Path]:
     from analysis.tables import write_workbook
 
     qmd = REPORTS_DIR / params.report / "index.qmd"
-    outputs = render_report(qmd, params.executed_dir, params.output_dir, report_meta(params),
-                            reference_docx=params.reference_docx)
-    outputs["xlsx"] = write_workbook(params.output_dir / "tables", params.output_dir /
-                                     "tables.xlsx")
+    outputs = render_report(
+        qmd,
+        params.executed_dir,
+        params.output_dir,
+        report_meta(params),
+        reference_docx=params.reference_docx,
+    )
+    outputs["xlsx"] = write_workbook(
+        params.output_dir / "tables", params.output_dir / "tables.xlsx"
+    )
     return outputs
 
 
@@ -111,8 +124,10 @@ def build(params: RunParams, render_only: bool = False) -> dict[str, Path]:
     notebooks = () if render_only else (INGEST_NOTEBOOK, *REPORT_NOTEBOOKS[params.report])
     total = len(notebooks) + 1
     if not render_only and not params.raw_dir.is_dir():
-        raise UserFacingError(f"raw_dir {params.raw_dir} not found (run `make data` to generate "
-                              "the synthetic dataset)")
+        raise UserFacingError(
+            f"raw_dir {params.raw_dir} not found (run `make data` to generate "
+            "the synthetic dataset)"
+        )
     if render_only and not params.executed_dir.is_dir():
         raise UserFacingError(f"no executed notebooks in {params.executed_dir}: run build first")
     params.output_dir.mkdir(parents=True, exist_ok=True)

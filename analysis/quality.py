@@ -25,25 +25,39 @@ def dq_reasons(dq_log: pd.DataFrame) -> pd.DataFrame:
     """Quarantined rows and warnings counted by action, table file type and reason."""
     if dq_log.empty:
         return pd.DataFrame({"action": [], "reason": [], "rows": []})
-    out = (dq_log.groupby(["action", "reason"], sort=True).size().rename("rows").reset_index()
-           .sort_values(["action", "rows", "reason"], ascending=[True, False, True]))
+    out = (
+        dq_log.groupby(["action", "reason"], sort=True)
+        .size()
+        .rename("rows")
+        .reset_index()
+        .sort_values(["action", "rows", "reason"], ascending=[True, False, True])
+    )
     return out.reset_index(drop=True)
 
 
 def rows_lost(summary: pd.DataFrame) -> int:
     """Rows in minus rows accounted for; 0 when nothing was lost."""
     totals = summary[COUNT_COLUMNS].sum()
-    return int(totals["rows_in"] - totals["rows_processed"] - totals["rows_superseded"]
-               - totals["rows_quarantined"])
+    return int(
+        totals["rows_in"]
+        - totals["rows_processed"]
+        - totals["rows_superseded"]
+        - totals["rows_quarantined"]
+    )
 
 
 def nothing_lost_sentence(summary: pd.DataFrame) -> str:
     """One sentence accounting for every raw row, computed from the ingest summary."""
     t = summary[COUNT_COLUMNS].sum()
     lost = rows_lost(summary)
-    verdict = ("Every row is accounted for." if lost == 0 else
-               f"{lost:,} rows are unaccounted for: the build should not be trusted.")
-    return (f"{int(t['rows_in']):,} raw rows were read from {len(summary):,} files: "
-            f"{int(t['rows_processed']):,} processed, {int(t['rows_superseded']):,} superseded by "
-            f"a later return of the same event, and {int(t['rows_quarantined']):,} quarantined "
-            f"with a reason in the data-quality log. {verdict}")
+    verdict = (
+        "Every row is accounted for."
+        if lost == 0
+        else f"{lost:,} rows are unaccounted for: the build should not be trusted."
+    )
+    return (
+        f"{int(t['rows_in']):,} raw rows were read from {summary['file'].nunique():,} files: "
+        f"{int(t['rows_processed']):,} processed, {int(t['rows_superseded']):,} superseded by "
+        f"a later return of the same event, and {int(t['rows_quarantined']):,} quarantined "
+        f"with a reason in the data-quality log. {verdict}"
+    )

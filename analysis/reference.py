@@ -28,9 +28,18 @@ import pandas as pd
 
 from analysis.errors import InputError, ParameterError
 
-__all__ = ["CLA_RATE_FILE", "ONS_MYE_FILE", "ONS_MYE2_FILE", "CLA_MEASURES", "population_0_17",
-           "population_mye2_2023", "la_name", "la_region", "cla_published",
-           "cla_published_comparison"]
+__all__ = [
+    "CLA_RATE_FILE",
+    "ONS_MYE_FILE",
+    "ONS_MYE2_FILE",
+    "CLA_MEASURES",
+    "population_0_17",
+    "population_mye2_2023",
+    "la_name",
+    "la_region",
+    "cla_published",
+    "cla_published_comparison",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +65,11 @@ def _read(path: str, mtime: float) -> pd.DataFrame:
 def _load(reference_dir: str | Path, name: str) -> pd.DataFrame:
     path = Path(reference_dir).expanduser() / name
     if not path.is_file():
-        raise InputError(str(path), "reference file not found; download it as described in "
-                                    "reference/SOURCES.md and point reference_dir at its folder")
+        raise InputError(
+            str(path),
+            "reference file not found; download it as described in "
+            "reference/SOURCES.md and point reference_dir at its folder",
+        )
     try:
         return _read(str(path), path.stat().st_mtime).copy()
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -76,13 +88,19 @@ def _to_int(values: pd.Series) -> pd.Series:
 
 
 def _population_from(frame: pd.DataFrame, la_code: str, period: int) -> int | None:
-    rows = frame.loc[frame["old_la_code"].eq(la_code)
-                     & frame["time_period"].eq(str(period))
-                     & frame["geographic_level"].eq("Local authority")]
+    rows = frame.loc[
+        frame["old_la_code"].eq(la_code)
+        & frame["time_period"].eq(str(period))
+        & frame["geographic_level"].eq("Local authority")
+    ]
     values = _to_int(rows["population_estimate"]).dropna().unique()
     if len(values) > 1:
-        log.warning("several population estimates for LA %s, %s: %s; using the first", la_code,
-                    period, list(values))
+        log.warning(
+            "several population estimates for LA %s, %s: %s; using the first",
+            la_code,
+            period,
+            list(values),
+        )
     return int(values[0]) if len(values) else None
 
 
@@ -122,14 +140,23 @@ def population_0_17(reference_dir: str | Path, la_code: str | int, year_ending: 
     ons = _load(reference_dir, ONS_MYE_FILE)
     found = _population_from(ons, code, year - 1)
     if found is not None:
-        log.info("population for LA %s, year ending March %d: ONS mid-%d estimate (%s); DfE's "
-                 "file has no row for the year yet", code, year, year - 1, ONS_MYE_FILE)
+        log.info(
+            "population for LA %s, year ending March %d: ONS mid-%d estimate (%s); DfE's "
+            "file has no row for the year yet",
+            code,
+            year,
+            year - 1,
+            ONS_MYE_FILE,
+        )
         return found
     path = Path(reference_dir).expanduser()
-    raise InputError(str(path / CLA_RATE_FILE),
-                     f"no population for LA {code}, year ending March {year}, in this file "
-                     f"(time_period {year}) nor in {path / ONS_MYE_FILE} (time_period "
-                     f"{year - 1}); use newer reference files", field="population_estimate")
+    raise InputError(
+        str(path / CLA_RATE_FILE),
+        f"no population for LA {code}, year ending March {year}, in this file "
+        f"(time_period {year}) nor in {path / ONS_MYE_FILE} (time_period "
+        f"{year - 1}); use newer reference files",
+        field="population_estimate",
+    )
 
 
 def _new_la_code(reference_dir: str | Path, la_code: str) -> str:
@@ -138,13 +165,21 @@ def _new_la_code(reference_dir: str | Path, la_code: str) -> str:
         codes = frame.loc[frame["old_la_code"].eq(la_code), "new_la_code"].dropna()
         if not codes.empty:
             return str(codes.iloc[0])
-    raise InputError(str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
-                     f"LA code {la_code} not found", field="old_la_code")
+    raise InputError(
+        str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
+        f"LA code {la_code} not found",
+        field="old_la_code",
+    )
 
 
-def population_mye2_2023(reference_dir: str | Path, la_code: str | int, *,
-                         sex: Literal["Persons", "Male", "Female"] = "Persons",
-                         min_age: int = 0, max_age: int = 17) -> int:
+def population_mye2_2023(
+    reference_dir: str | Path,
+    la_code: str | int,
+    *,
+    sex: Literal["Persons", "Male", "Female"] = "Persons",
+    min_age: int = 0,
+    max_age: int = 17,
+) -> int:
     """ONS MYE2 mid-2023 population of an LA by single year of age (2024 release).
 
     This is the first published mid-2023 estimate. DfE's CLA 2025 release uses a later, revised
@@ -168,14 +203,18 @@ def population_mye2_2023(reference_dir: str | Path, la_code: str | int, *,
     int
     """
     if not 0 <= min_age <= max_age <= 17:
-        raise ParameterError(f"ages must satisfy 0 <= min_age <= max_age <= 17, "
-                             f"not {min_age}-{max_age}")
+        raise ParameterError(
+            f"ages must satisfy 0 <= min_age <= max_age <= 17, not {min_age}-{max_age}"
+        )
     ons_code = _new_la_code(reference_dir, _la(la_code))
     frame = _load(reference_dir, ONS_MYE2_FILE)
     rows = frame.loc[frame["Code"].eq(ons_code) & frame["Sex"].eq(sex)]
     if rows.empty:
-        raise InputError(str(Path(reference_dir).expanduser() / ONS_MYE2_FILE),
-                         f"no {sex} row for {ons_code} (LA {_la(la_code)})", field="Code")
+        raise InputError(
+            str(Path(reference_dir).expanduser() / ONS_MYE2_FILE),
+            f"no {sex} row for {ons_code} (LA {_la(la_code)})",
+            field="Code",
+        )
     ages = [f"age_{a}" for a in range(min_age, max_age + 1)]
     return int(pd.to_numeric(rows.iloc[0][ages]).sum())
 
@@ -185,8 +224,11 @@ def _la_row(reference_dir: str | Path, la_code: str | int) -> pd.Series:
     frame = _load(reference_dir, CLA_RATE_FILE)
     rows = frame.loc[frame["old_la_code"].eq(code)].sort_values("time_period")
     if rows.empty:
-        raise InputError(str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
-                         f"LA code {code} not found", field="old_la_code")
+        raise InputError(
+            str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
+            f"LA code {code} not found",
+            field="old_la_code",
+        )
     return rows.iloc[-1]
 
 
@@ -205,22 +247,26 @@ def _published_rows(frame: pd.DataFrame, area: str | int) -> tuple[pd.DataFrame,
     if key.lower() in _ENGLAND:
         return frame.loc[frame["geographic_level"].eq("National")], "England", "National"
     regional = frame["geographic_level"].eq("Regional")
-    by_region = regional & (frame["region_name"].str.lower().eq(key.lower())
-                            | frame["region_code"].eq(key))
+    by_region = regional & (
+        frame["region_name"].str.lower().eq(key.lower()) | frame["region_code"].eq(key)
+    )
     if by_region.any():
         rows = frame.loc[by_region]
         return rows, str(rows["region_name"].iloc[0]), "Regional"
-    rows = frame.loc[frame["geographic_level"].eq("Local authority")
-                     & frame["old_la_code"].eq(_la(key))]
+    rows = frame.loc[
+        frame["geographic_level"].eq("Local authority") & frame["old_la_code"].eq(_la(key))
+    ]
     if rows.empty:
         return rows, key, "Local authority"
     return rows, str(rows.sort_values("time_period")["la_name"].iloc[-1]), "Local authority"
 
 
-def cla_published(reference_dir: str | Path, area: str | int,
-                  level: Literal["la", "region", "england"] = "la",
-                  measure: Literal["at_31_march", "starting", "ceasing"] = "at_31_march",
-                  ) -> pd.DataFrame:
+def cla_published(
+    reference_dir: str | Path,
+    area: str | int,
+    level: Literal["la", "region", "england"] = "la",
+    measure: Literal["at_31_march", "starting", "ceasing"] = "at_31_march",
+) -> pd.DataFrame:
     """Return the published DfE number and rate per 10,000 of children looked after, by year.
 
     Source: DfE, *Children looked after in England including adoptions*
@@ -261,7 +307,8 @@ def cla_published(reference_dir: str | Path, area: str | int,
     elif level == "region":
         key = str(area).strip()
         is_region = frame["geographic_level"].eq("Regional") & (
-            frame["region_name"].str.lower().eq(key.lower()) | frame["region_code"].eq(key))
+            frame["region_name"].str.lower().eq(key.lower()) | frame["region_code"].eq(key)
+        )
         if not (is_region.any() or key.lower() in _ENGLAND):
             target = la_region(reference_dir, area)
     elif level != "la":
@@ -269,26 +316,34 @@ def cla_published(reference_dir: str | Path, area: str | int,
     rows, name, geographic_level = _published_rows(frame, target)
     rows = rows.loc[rows["population_type"].eq(CLA_MEASURES[measure])]
     if rows.empty:
-        raise InputError(str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
-                         f"no published figures for {target!r} ({measure})")
-    out = pd.DataFrame({
-        "year_ending": rows["time_period"].astype(int).to_numpy(),
-        "geographic_level": geographic_level,
-        "area_name": name,
-        "population_estimate": _to_int(rows["population_estimate"]).to_numpy(),
-        "children_count": _to_int(rows["children_count"]).to_numpy(),
-        "rate_per_10k": pd.to_numeric(rows["rate_per_10000"], errors="coerce").to_numpy(),
-    })
+        raise InputError(
+            str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
+            f"no published figures for {target!r} ({measure})",
+        )
+    out = pd.DataFrame(
+        {
+            "year_ending": rows["time_period"].astype(int).to_numpy(),
+            "geographic_level": geographic_level,
+            "area_name": name,
+            "population_estimate": _to_int(rows["population_estimate"]).to_numpy(),
+            "children_count": _to_int(rows["children_count"]).to_numpy(),
+            "rate_per_10k": pd.to_numeric(rows["rate_per_10000"], errors="coerce").to_numpy(),
+        }
+    )
     return out.sort_values("year_ending").reset_index(drop=True)
 
 
-def cla_published_comparison(reference_dir: str | Path, la_code: str | int,
-                             measure: Literal["at_31_march", "starting", "ceasing"]
-                             = "at_31_march") -> pd.DataFrame:
+def cla_published_comparison(
+    reference_dir: str | Path,
+    la_code: str | int,
+    measure: Literal["at_31_march", "starting", "ceasing"] = "at_31_march",
+) -> pd.DataFrame:
     """Return the published CLA number and rate for an LA, its region and England (tidy).
 
     Same columns as :func:`cla_published`, LA rows first, then region, then England.
     """
-    parts = [cla_published(reference_dir, la_code, level=lvl, measure=measure)
-             for lvl in ("la", "region", "england")]
+    parts = [
+        cla_published(reference_dir, la_code, level=lvl, measure=measure)
+        for lvl in ("la", "region", "england")
+    ]
     return pd.concat(parts, ignore_index=True)

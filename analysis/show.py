@@ -35,8 +35,12 @@ def format_cell(value: object, decimals: int = 1) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, int) or (hasattr(value, "is_integer") and isinstance(value, float)
-                                  and value.is_integer() and decimals == 0):
+    if isinstance(value, int) or (
+        hasattr(value, "is_integer")
+        and isinstance(value, float)
+        and value.is_integer()
+        and decimals == 0
+    ):
         return f"{int(value):,}"
     if isinstance(value, float):
         return f"{value:,.{decimals}f}"
@@ -46,19 +50,26 @@ def format_cell(value: object, decimals: int = 1) -> str:
 
 
 def _is_numeric_column(series: pd.Series) -> bool:
-    values = [v for v in series if v is not None and v == v and v != "c"]
-    return bool(values) and all(isinstance(getattr(v, "item", lambda: v)(), int | float)
-                                for v in values)
+    values = [
+        v.item() if hasattr(v, "item") else v
+        for v in series
+        if v is not None and v == v and v != "c"
+    ]
+    return bool(values) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    )
 
 
 def _cells(df: pd.DataFrame, decimals: dict[str, int] | None) -> list[list[str]]:
     decimals = decimals or {}
-    return [[format_cell(v, decimals.get(col, 1)) for col, v in row.items()]
-            for _, row in df.iterrows()]
+    return [
+        [format_cell(v, decimals.get(col, 1)) for col, v in row.items()] for _, row in df.iterrows()
+    ]
 
 
-def markdown_table(df: pd.DataFrame, caption: str, table_id: str,
-                   decimals: dict[str, int] | None = None) -> str:
+def markdown_table(
+    df: pd.DataFrame, caption: str, table_id: str, decimals: dict[str, int] | None = None
+) -> str:
     """Render ``df`` as a pandoc pipe table with a caption and an id (``{#tbl-...}``).
 
     Numeric columns (suppressed ``c`` cells included) are right-aligned.
@@ -74,8 +85,9 @@ def markdown_table(df: pd.DataFrame, caption: str, table_id: str,
     return "\n".join(lines) + "\n"
 
 
-def html_table(df: pd.DataFrame, caption: str, table_id: str,
-               decimals: dict[str, int] | None = None) -> str:
+def html_table(
+    df: pd.DataFrame, caption: str, table_id: str, decimals: dict[str, int] | None = None
+) -> str:
     """Render ``df`` as an HTML table with a caption, a fixed id and right-aligned numbers."""
     numeric = [_is_numeric_column(df[c]) for c in df.columns]
     head = "".join(
@@ -84,16 +96,21 @@ def html_table(df: pd.DataFrame, caption: str, table_id: str,
     )
     rows = []
     for cells in _cells(df, decimals):
-        tds = "".join(f'<td{" class=num" if n else ""}>{html.escape(c)}</td>'
-                      for c, n in zip(cells, numeric, strict=True))
+        tds = "".join(
+            f"<td{' class=num' if n else ''}>{html.escape(c)}</td>"
+            for c, n in zip(cells, numeric, strict=True)
+        )
         rows.append(f"<tr>{tds}</tr>")
-    return (f'<table id="{html.escape(table_id)}" class="report-table">'
-            f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f'<table id="{html.escape(table_id)}" class="report-table">'
+        f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
-def show_table(df: pd.DataFrame, table_id: str, caption: str,
-               decimals: dict[str, int] | None = None) -> None:
+def show_table(
+    df: pd.DataFrame, table_id: str, caption: str, decimals: dict[str, int] | None = None
+) -> None:
     """Display a table as markdown, HTML and plain text in one bundle."""
     display(
         {
@@ -133,16 +150,32 @@ def show_text(markdown: str | Sequence[str]) -> None:
 
 
 DISPLAY_HEADERS = {
-    "code": "Code", "description": "Description", "count": "Number", "percent": "%",
-    "measure": "Measure", "value": "Value", "month_end": "Month end", "month": "Month",
-    "rate_per_10k": "Rate per 10,000", "reviews": "Reviews held", "in_time": "In timescale",
-    "in_time_pct": "% in timescale", "icpcs": "ICPCs", "within_15_days": "Within 15 days",
-    "within_15_days_pct": "% within 15 days", "la_code": "LA", "period": "Period",
+    "code": "Code",
+    "description": "Description",
+    "count": "Number",
+    "percent": "%",
+    "measure": "Measure",
+    "value": "Value",
+    "month_end": "Month end",
+    "month": "Month",
+    "rate_per_10k": "Rate per 10,000",
+    "reviews": "Reviews held",
+    "in_time": "In timescale",
+    "in_time_pct": "% in timescale",
+    "icpcs": "ICPCs",
+    "within_15_days": "Within 15 days",
+    "within_15_days_pct": "% within 15 days",
+    "la_code": "LA",
+    "period": "Period",
 }
 
 
-def display_frame(published: pd.DataFrame, describe=None, labels: dict[str, str] | None = None,
-                  headers: dict[str, str] | None = None) -> pd.DataFrame:
+def display_frame(
+    published: pd.DataFrame,
+    describe=None,
+    labels: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """The reader's view of a published table: code descriptions, measure labels, headers.
 
     Parameters
@@ -158,24 +191,33 @@ def display_frame(published: pd.DataFrame, describe=None, labels: dict[str, str]
     """
     view = published.copy()
     if describe is not None and "code" in view.columns:
-        view.insert(view.columns.get_loc("code") + 1, "description",
-                    [describe(c) for c in view["code"]])
+        view.insert(
+            view.columns.get_loc("code") + 1, "description", [describe(c) for c in view["code"]]
+        )
     if labels and "measure" in view.columns:
         view["measure"] = [labels.get(m, m) for m in view["measure"]]
     names = {**DISPLAY_HEADERS, **(headers or {})}
     return view.rename(columns={c: names.get(c, c) for c in view.columns})
 
 
-def publish_and_show(df: pd.DataFrame, table_id: str, caption: str, tables_dir: str,
-                     disclosure: str, describe=None, labels: dict[str, str] | None = None,
-                     headers: dict[str, str] | None = None) -> pd.DataFrame:
+def publish_and_show(
+    df: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    tables_dir: str,
+    disclosure: str,
+    describe=None,
+    labels: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Write a catalogue table to ``tables_dir`` and show its reader's view; return it."""
-    from analysis.tables import publish_table
-
-    from analysis.tables import load_catalogue
+    from analysis.tables import load_catalogue, publish_table
 
     published = publish_table(df, table_id, tables_dir, disclosure)
     labels = labels or load_catalogue()[table_id].labels
-    show_table(display_frame(published, describe, labels, headers),
-               "tbl-" + table_id.replace("_", "-"), caption)
+    show_table(
+        display_frame(published, describe, labels, headers),
+        "tbl-" + table_id.replace("_", "-"),
+        caption,
+    )
     return published

@@ -134,8 +134,9 @@ def check_columns(df: pd.DataFrame, spec: TableSpec) -> None:
         )
 
 
-def publish_table(df: pd.DataFrame, table_id: str, tables_dir: str | Path,
-                  disclosure: str = "public") -> pd.DataFrame:
+def publish_table(
+    df: pd.DataFrame, table_id: str, tables_dir: str | Path, disclosure: str = "public"
+) -> pd.DataFrame:
     """Round, suppress and write a table to ``tables_dir/<table_id>.csv``.
 
     Returns the published (rounded and suppressed) table, which is what the report shows.
@@ -159,11 +160,17 @@ def write_workbook(tables_dir: str | Path, workbook: str | Path) -> Path:
         for csv in sorted(tables_dir.glob("*.csv")):
             table_id = csv.stem
             spec = catalogue.get(table_id)
-            contents.append({"sheet": table_id[:31], "title": spec.title if spec else table_id,
-                             "definition": spec.definition if spec else "",
-                             "source": spec.source if spec else ""})
+            contents.append(
+                {
+                    "sheet": table_id[:31],
+                    "title": spec.title if spec else table_id,
+                    "definition": spec.definition if spec else "",
+                    "source": spec.source if spec else "",
+                }
+            )
         pd.DataFrame(contents).to_excel(writer, sheet_name="contents", index=False)
         for csv in sorted(tables_dir.glob("*.csv")):
             pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(
-                writer, sheet_name=csv.stem[:31], index=False)
+                writer, sheet_name=csv.stem[:31], index=False
+            )
     return workbook

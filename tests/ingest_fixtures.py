@@ -146,111 +146,111 @@ CIN_2223 = """
 # Child 0900 (line 15), CINdetails (line 25), plan (line 30): all superseded by 2023-24.
 
 CIN_2324_LINES = [
-    '<?xml version="1.0" encoding="utf-8"?>',                    # 1
-    "<Message>",                                                 # 2
-    "  <Header>",                                                # 3
-    "    <CollectionDetails>",                                   # 4
-    "      <Collection>CIN</Collection>",                        # 5
-    "      <Year>2024</Year>",                                   # 6
-    "      <ReferenceDate>2024-03-31</ReferenceDate>",           # 7
-    "    </CollectionDetails>",                                  # 8
-    "    <Source>",                                              # 9
-    "      <SourceLevel>L</SourceLevel>",                        # 10
-    "      <LEA>806</LEA>",                                      # 11
-    "    </Source>",                                             # 12
-    "  </Header>",                                               # 13
-    "  <Children>",                                              # 14
-    "    <Child>",                                               # 15  child 0042
-    "      <ChildIdentifiers>",                                  # 16
-    "        <LAchildID>0042</LAchildID>",                       # 17
-    "        <UPN>A111111111111</UPN>",                          # 18
-    "        <PersonBirthDate>2012-04-03</PersonBirthDate>",     # 19
-    "        <GenderCurrent>1</GenderCurrent>",                  # 20
-    "      </ChildIdentifiers>",                                 # 21
-    "      <ChildCharacteristics>",                              # 22
-    "        <Ethnicity>WIRI</Ethnicity>",                       # 23
-    "      </ChildCharacteristics>",                             # 24
-    "      <CINdetails>",                                        # 25
-    "        <CINreferralDate>2023-04-10</CINreferralDate>",     # 26
-    "        <ReferralSource>6</ReferralSource>",                # 27
-    "        <PrimaryNeedCode>N1</PrimaryNeedCode>",             # 28
-    "        <ReferralNFA>0</ReferralNFA>",                      # 29
-    "        <Section47>",                                       # 30
+    '<?xml version="1.0" encoding="utf-8"?>',  # 1
+    "<Message>",  # 2
+    "  <Header>",  # 3
+    "    <CollectionDetails>",  # 4
+    "      <Collection>CIN</Collection>",  # 5
+    "      <Year>2024</Year>",  # 6
+    "      <ReferenceDate>2024-03-31</ReferenceDate>",  # 7
+    "    </CollectionDetails>",  # 8
+    "    <Source>",  # 9
+    "      <SourceLevel>L</SourceLevel>",  # 10
+    "      <LEA>806</LEA>",  # 11
+    "    </Source>",  # 12
+    "  </Header>",  # 13
+    "  <Children>",  # 14
+    "    <Child>",  # 15  child 0042
+    "      <ChildIdentifiers>",  # 16
+    "        <LAchildID>0042</LAchildID>",  # 17
+    "        <UPN>A111111111111</UPN>",  # 18
+    "        <PersonBirthDate>2012-04-03</PersonBirthDate>",  # 19
+    "        <GenderCurrent>1</GenderCurrent>",  # 20
+    "      </ChildIdentifiers>",  # 21
+    "      <ChildCharacteristics>",  # 22
+    "        <Ethnicity>WIRI</Ethnicity>",  # 23
+    "      </ChildCharacteristics>",  # 24
+    "      <CINdetails>",  # 25
+    "        <CINreferralDate>2023-04-10</CINreferralDate>",  # 26
+    "        <ReferralSource>6</ReferralSource>",  # 27
+    "        <PrimaryNeedCode>N1</PrimaryNeedCode>",  # 28
+    "        <ReferralNFA>0</ReferralNFA>",  # 29
+    "        <Section47>",  # 30
     "          <S47ActualStartDate>2023-04-11</S47ActualStartDate>",  # 31
     "          <InitialCPCtarget>2023-05-03</InitialCPCtarget>",  # 32
     "          <DateOfInitialCPC>2023-04-28</DateOfInitialCPC>",  # 33
-    "          <ICPCnotRequired>false</ICPCnotRequired>",        # 34
-    "        </Section47>",                                      # 35
-    "        <ChildProtectionPlans>",                            # 36
-    "          <CPPstartDate>2023-04-28</CPPstartDate>",         # 37
+    "          <ICPCnotRequired>false</ICPCnotRequired>",  # 34
+    "        </Section47>",  # 35
+    "        <ChildProtectionPlans>",  # 36
+    "          <CPPstartDate>2023-04-28</CPPstartDate>",  # 37
     "          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>",  # 38
-    "          <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>",    # 39
-    "          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>",    # 40
-    "          <Reviews>",                                       # 41
-    "            <CPPreviewDate>2023-07-20</CPPreviewDate>",     # 42
-    "          </Reviews>",                                      # 43
-    "        </ChildProtectionPlans>",                           # 44
-    "      </CINdetails>",                                       # 45
-    "    </Child>",                                              # 46
-    "    <Child>",                                               # 47  child 0900
-    "      <ChildIdentifiers>",                                  # 48
-    "        <LAchildID>0900</LAchildID>",                       # 49
-    "        <PersonBirthDate>2016-09-09</PersonBirthDate>",     # 50
-    "        <GenderCurrent>2</GenderCurrent>",                  # 51
-    "      </ChildIdentifiers>",                                 # 52
-    "      <ChildCharacteristics>",                              # 53
-    "        <Ethnicity>WBRI</Ethnicity>",                       # 54
-    "      </ChildCharacteristics>",                             # 55
-    "      <CINdetails>",                                        # 56
-    "        <CINreferralDate>2023-02-20</CINreferralDate>",     # 57
-    "        <ReferralSource>1A</ReferralSource>",               # 58
-    "        <PrimaryNeedCode>N1</PrimaryNeedCode>",             # 59
-    "        <CINclosureDate>2023-12-01</CINclosureDate>",       # 60
-    "        <ReasonForClosure>RC7</ReasonForClosure>",          # 61
-    "        <ReferralNFA>false</ReferralNFA>",                  # 62
-    "        <CINPlanDates>",                                    # 63
+    "          <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>",  # 39
+    "          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>",  # 40
+    "          <Reviews>",  # 41
+    "            <CPPreviewDate>2023-07-20</CPPreviewDate>",  # 42
+    "          </Reviews>",  # 43
+    "        </ChildProtectionPlans>",  # 44
+    "      </CINdetails>",  # 45
+    "    </Child>",  # 46
+    "    <Child>",  # 47  child 0900
+    "      <ChildIdentifiers>",  # 48
+    "        <LAchildID>0900</LAchildID>",  # 49
+    "        <PersonBirthDate>2016-09-09</PersonBirthDate>",  # 50
+    "        <GenderCurrent>2</GenderCurrent>",  # 51
+    "      </ChildIdentifiers>",  # 52
+    "      <ChildCharacteristics>",  # 53
+    "        <Ethnicity>WBRI</Ethnicity>",  # 54
+    "      </ChildCharacteristics>",  # 55
+    "      <CINdetails>",  # 56
+    "        <CINreferralDate>2023-02-20</CINreferralDate>",  # 57
+    "        <ReferralSource>1A</ReferralSource>",  # 58
+    "        <PrimaryNeedCode>N1</PrimaryNeedCode>",  # 59
+    "        <CINclosureDate>2023-12-01</CINclosureDate>",  # 60
+    "        <ReasonForClosure>RC7</ReasonForClosure>",  # 61
+    "        <ReferralNFA>false</ReferralNFA>",  # 62
+    "        <CINPlanDates>",  # 63
     "          <CINPlanStartDate>2023-11-30</CINPlanStartDate>",  # 64
-    "          <CINPlanEndDate>2023-12-01</CINPlanEndDate>",     # 65
-    "        </CINPlanDates>",                                   # 66
-    "        <ChildProtectionPlans>",                            # 67
-    "          <CPPstartDate>2023-03-01</CPPstartDate>",         # 68
-    "          <CPPendDate>2023-11-30</CPPendDate>",             # 69
+    "          <CINPlanEndDate>2023-12-01</CINPlanEndDate>",  # 65
+    "        </CINPlanDates>",  # 66
+    "        <ChildProtectionPlans>",  # 67
+    "          <CPPstartDate>2023-03-01</CPPstartDate>",  # 68
+    "          <CPPendDate>2023-11-30</CPPendDate>",  # 69
     "          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>",  # 70
-    "          <LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>",    # 71
+    "          <LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse>",  # 71
     "          <NumberOfPreviousCPP>1.0</NumberOfPreviousCPP>",  # 72
-    "          <Reviews>",                                       # 73
-    "            <CPPreviewDate>2023-05-25</CPPreviewDate>",     # 74
-    "            <CPPreviewDate>2023-11-20</CPPreviewDate>",     # 75
-    "          </Reviews>",                                      # 76
-    "        </ChildProtectionPlans>",                           # 77
-    "        <ChildProtectionPlans>",                            # 78
-    "          <CPPstartDate>2024-01-10</CPPstartDate>",         # 79
-    "          <CPPendDate>2024-01-05</CPPendDate>",             # 80
+    "          <Reviews>",  # 73
+    "            <CPPreviewDate>2023-05-25</CPPreviewDate>",  # 74
+    "            <CPPreviewDate>2023-11-20</CPPreviewDate>",  # 75
+    "          </Reviews>",  # 76
+    "        </ChildProtectionPlans>",  # 77
+    "        <ChildProtectionPlans>",  # 78
+    "          <CPPstartDate>2024-01-10</CPPstartDate>",  # 79
+    "          <CPPendDate>2024-01-05</CPPendDate>",  # 80
     "          <InitialCategoryOfAbuse>PHY</InitialCategoryOfAbuse>",  # 81
-    "          <LatestCategoryOfAbuse>PHY</LatestCategoryOfAbuse>",    # 82
-    "          <NumberOfPreviousCPP>2</NumberOfPreviousCPP>",    # 83
-    "          <Reviews>",                                       # 84
-    "            <CPPreviewDate>2024-01-20</CPPreviewDate>",     # 85
-    "          </Reviews>",                                      # 86
-    "        </ChildProtectionPlans>",                           # 87
-    "      </CINdetails>",                                       # 88
-    "    </Child>",                                              # 89
-    "    <Child>",                                               # 90  child without an id
-    "      <ChildIdentifiers>",                                  # 91
-    "        <LAchildID></LAchildID>",                           # 92
-    "        <GenderCurrent>1</GenderCurrent>",                  # 93
-    "      </ChildIdentifiers>",                                 # 94
-    "      <ChildCharacteristics>",                              # 95
-    "        <Ethnicity>WBRI</Ethnicity>",                       # 96
-    "      </ChildCharacteristics>",                             # 97
-    "      <CINdetails>",                                        # 98
-    "        <CINreferralDate>2023-05-05</CINreferralDate>",     # 99
-    "        <ReferralSource>6</ReferralSource>",                # 100
-    "        <ReferralNFA>true</ReferralNFA>",                   # 101
-    "      </CINdetails>",                                       # 102
-    "    </Child>",                                              # 103
-    "  </Children>",                                             # 104
-    "</Message>",                                                # 105
+    "          <LatestCategoryOfAbuse>PHY</LatestCategoryOfAbuse>",  # 82
+    "          <NumberOfPreviousCPP>2</NumberOfPreviousCPP>",  # 83
+    "          <Reviews>",  # 84
+    "            <CPPreviewDate>2024-01-20</CPPreviewDate>",  # 85
+    "          </Reviews>",  # 86
+    "        </ChildProtectionPlans>",  # 87
+    "      </CINdetails>",  # 88
+    "    </Child>",  # 89
+    "    <Child>",  # 90  child without an id
+    "      <ChildIdentifiers>",  # 91
+    "        <LAchildID></LAchildID>",  # 92
+    "        <GenderCurrent>1</GenderCurrent>",  # 93
+    "      </ChildIdentifiers>",  # 94
+    "      <ChildCharacteristics>",  # 95
+    "        <Ethnicity>WBRI</Ethnicity>",  # 96
+    "      </ChildCharacteristics>",  # 97
+    "      <CINdetails>",  # 98
+    "        <CINreferralDate>2023-05-05</CINreferralDate>",  # 99
+    "        <ReferralSource>6</ReferralSource>",  # 100
+    "        <ReferralNFA>true</ReferralNFA>",  # 101
+    "      </CINdetails>",  # 102
+    "    </Child>",  # 103
+    "  </Children>",  # 104
+    "</Message>",  # 105
 ]
 CIN_2324 = "\n".join(CIN_2324_LINES) + "\n"
 

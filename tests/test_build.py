@@ -21,16 +21,31 @@ from analysis.tables import load_catalogue
 
 REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", PROJ_ROOT.parent / "shared" / "reference"))
 REPORTS = {
-    "iro-annual": ("params/iro_annual_2023-24.yml", ["cla_summary", "cla_ceased_by_reason",
-                   "cla_review_participation", "cla_by_ethnicity", "cla_placement_type",
-                   "cla_legal_status", "cp_summary", "cp_by_category"]),
+    "iro-annual": (
+        "params/iro_annual_2023-24.yml",
+        [
+            "cla_summary",
+            "cla_ceased_by_reason",
+            "cla_review_participation",
+            "cla_by_ethnicity",
+            "cla_placement_type",
+            "cla_legal_status",
+            "cp_summary",
+            "cp_by_category",
+        ],
+    ),
     "atv-biannual": ("params/atv_biannual_2024-25_h1.yml", ["atv_la_measures"]),
 }
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=PROJ_ROOT,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        cwd=PROJ_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,10 +61,14 @@ def built(workspace) -> dict[str, Path]:
     outputs = {}
     for report, (params_file, _) in REPORTS.items():
         raw = yaml.safe_load((PROJ_ROOT / params_file).read_text())
-        raw.update(raw_dir=str(workspace / "raw"), processed_dir=str(workspace / "processed"),
-                   reference_dir=str(REFERENCE_DIR), output_dir=str(workspace / "out" / report),
-                   executed_dir=str(workspace / "executed" / report),
-                   key_path=str(workspace / "demo.key"))
+        raw.update(
+            raw_dir=str(workspace / "raw"),
+            processed_dir=str(workspace / "processed"),
+            reference_dir=str(REFERENCE_DIR),
+            output_dir=str(workspace / "out" / report),
+            executed_dir=str(workspace / "executed" / report),
+            key_path=str(workspace / "demo.key"),
+        )
         params = workspace / f"{report}.yml"
         params.write_text(yaml.safe_dump(raw))
         result = run_cli("build", "--params", str(params))
@@ -74,8 +93,9 @@ def test_all_formats_rendered(built, report):
 def test_fixed_interface_tables(built, report):
     catalogue = load_catalogue()
     for table_id in REPORTS[report][1]:
-        df = pd.read_csv(built[report] / "tables" / f"{table_id}.csv", dtype=str,
-                         keep_default_na=False)
+        df = pd.read_csv(
+            built[report] / "tables" / f"{table_id}.csv", dtype=str, keep_default_na=False
+        )
         assert list(df.columns) == catalogue[table_id].columns, table_id
         assert len(df) > 0, table_id
         for col in catalogue[table_id].count_columns:
@@ -90,31 +110,54 @@ def test_fixed_interface_tables(built, report):
 def test_cla_summary_measures_in_order(built):
     df = pd.read_csv(built["iro-annual"] / "tables" / "cla_summary.csv")
     assert df["measure"].tolist() == [
-        "cla_count", "cla_rate_per_10k", "started_count", "ceased_count", "reviews_held",
-        "reviews_in_timescale_pct", "short_term_stability_pct", "long_term_stability_pct"]
+        "cla_count",
+        "cla_rate_per_10k",
+        "started_count",
+        "ceased_count",
+        "reviews_held",
+        "reviews_in_timescale_pct",
+        "short_term_stability_pct",
+        "long_term_stability_pct",
+    ]
 
 
 def test_cp_summary_measures_in_order(built):
     df = pd.read_csv(built["iro-annual"] / "tables" / "cp_summary.csv")
     assert df["measure"].tolist() == [
-        "cp_plans_count", "cp_rate_per_10k", "plans_started_count", "second_subsequent_count",
-        "second_subsequent_pct", "icpc_count", "icpc_within_15_days_pct", "icpc_no_plan_count",
-        "plans_15_months_plus_count", "plans_24_months_plus_count"]
+        "cp_plans_count",
+        "cp_rate_per_10k",
+        "plans_started_count",
+        "second_subsequent_count",
+        "second_subsequent_pct",
+        "icpc_count",
+        "icpc_within_15_days_pct",
+        "icpc_no_plan_count",
+        "plans_15_months_plus_count",
+        "plans_24_months_plus_count",
+    ]
 
 
 def test_atv_measures_cover_every_council_period_and_measure(built):
     df = pd.read_csv(built["atv-biannual"] / "tables" / "atv_la_measures.csv", dtype=str)
     assert set(df["la_code"]) == {"841", "805", "806", "807", "808", "all"}
     assert set(df["period"]) == {"current", "previous_full_year", "previous_same_half"}
-    assert set(df["measure"]) == {"adm_decisions", "placement_orders", "placements_for_adoption",
-                                  "early_permanence", "adoption_orders", "disruptions",
-                                  "a10_days", "a2_days"}
+    assert set(df["measure"]) == {
+        "adm_decisions",
+        "placement_orders",
+        "placements_for_adoption",
+        "early_permanence",
+        "adoption_orders",
+        "disruptions",
+        "a10_days",
+        "a2_days",
+    }
     assert len(df) == 6 * 3 * 8
 
 
 def test_no_raw_child_id_in_outputs(built, workspace):
-    header = pd.read_csv(workspace / "raw" / "806" / "ssda903" / "2023-24" / "header.csv",
-                         dtype=str)
+    header = pd.read_csv(
+        workspace / "raw" / "806" / "ssda903" / "2023-24" / "header.csv", dtype=str
+    )
     ids = set(header["CHILD"]) | set(header["UPN"])
     for out in built.values():
         for path in [*out.glob("tables/*.csv"), out / "index.html"]:

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from cla_frames import children, episodes, ep
+from cla_frames import children, ep, episodes
 
 from analysis.cla import (
     age_band,
@@ -23,15 +23,20 @@ PS, PE = "2023-04-01", "2024-03-31"
 
 
 def table(codes, counts, percents) -> pd.DataFrame:
-    return pd.DataFrame({"code": pd.Series(codes, dtype="object"),
-                         "count": pd.Series(counts, dtype="int64"),
-                         "percent": pd.Series(percents, dtype="float64")})
+    return pd.DataFrame(
+        {
+            "code": pd.Series(codes, dtype="object"),
+            "count": pd.Series(counts, dtype="int64"),
+            "percent": pd.Series(percents, dtype="float64"),
+        }
+    )
 
 
 def test_by_code_lists_zero_rows_in_order_and_not_known_last():
     got = by_code(pd.Series(["U4", "U4", "K2", None]), ["A3", "K2", "U4"])
     pd.testing.assert_frame_equal(
-        got, table(["A3", "K2", "U4", "Not known"], [0, 1, 2, 1], [0.0, 25.0, 50.0, 25.0]))
+        got, table(["A3", "K2", "U4", "Not known"], [0, 1, 2, 1], [0.0, 25.0, 50.0, 25.0])
+    )
 
 
 def test_by_code_unlisted_codes_follow_listed_ones():
@@ -49,19 +54,29 @@ def test_by_code_empty_series_gives_zero_counts_and_nan_percent():
     pd.testing.assert_frame_equal(got, table(["PN0", "PN1"], [0, 0], [np.nan, np.nan]))
 
 
-@pytest.mark.parametrize(("age", "band"), [
-    (-1, "Not known"), (0, "Under 1"), (1, "1 to 4"), (4, "1 to 4"), (5, "5 to 9"),
-    (9, "5 to 9"), (10, "10 to 15"), (15, "10 to 15"), (16, "16 and over"),
-    (17, "16 and over"), (None, "Not known"),
-])
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [
+        (-1, "Not known"),
+        (0, "Under 1"),
+        (1, "1 to 4"),
+        (4, "1 to 4"),
+        (5, "5 to 9"),
+        (9, "5 to 9"),
+        (10, "10 to 15"),
+        (15, "10 to 15"),
+        (16, "16 and over"),
+        (17, "16 and over"),
+        (None, "Not known"),
+    ],
+)
 def test_age_band_edges(age, band):
     assert age_band(age) == band
 
 
 def test_age_band_series():
     got = age_band(pd.Series([0, 4, 5, 15, 16, pd.NA], dtype="Int64"))
-    assert got.tolist() == ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over",
-                            "Not known"]
+    assert got.tolist() == ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Not known"]
 
 
 def test_age_on_birthdays_and_29_february():
@@ -77,7 +92,7 @@ def snapshot() -> pd.DataFrame:
         ep("C", "2023-01-01", ls="J2", place="K2"),
         ep("D", "2022-01-01", ls="E1", place="A5"),
         ep("E", "2022-01-01", ls="D1", place="A6"),
-        ep("S", "2024-01-01", ls="V3", place="U6"),            # short breaks: excluded
+        ep("S", "2024-01-01", ls="V3", place="U6"),  # short breaks: excluded
     )
 
 
@@ -96,25 +111,44 @@ def test_legal_status_at_codes_and_groups():
     assert "V3" not in codes.index and "V4" not in codes.index
     assert codes.loc[["C1", "C2", "D1", "E1", "J2"], "count"].tolist() == [1, 1, 1, 1, 1]
     groups = legal_status_at(snapshot(), PE, level="group")
-    pd.testing.assert_frame_equal(groups, table(
-        ["Full care order", "Interim care order", "Placement order granted",
-         "Voluntary agreements under S20 CA 1989", "Detained for child protection",
-         "Youth justice legal statuses"],
-        [1, 1, 2, 0, 0, 1], [20.0, 20.0, 40.0, 0.0, 0.0, 20.0]))
+    pd.testing.assert_frame_equal(
+        groups,
+        table(
+            [
+                "Full care order",
+                "Interim care order",
+                "Placement order granted",
+                "Voluntary agreements under S20 CA 1989",
+                "Detained for child protection",
+                "Youth justice legal statuses",
+            ],
+            [1, 1, 2, 0, 0, 1],
+            [20.0, 20.0, 40.0, 0.0, 0.0, 20.0],
+        ),
+    )
 
 
 def test_ethnicity_at_codes_and_major_groups():
-    eps = episodes(ep("A", "2020-01-01"), ep("B", "2020-01-01"), ep("C", "2020-01-01"),
-                   ep("D", "2020-01-01"))
-    kids = children(("A", 1, "2010-01-01", "WBRI"), ("B", 2, "2010-01-01", "CHNE"),
-                    ("C", 1, "2010-01-01", "NOBT"))                 # D: no header row
+    eps = episodes(
+        ep("A", "2020-01-01"), ep("B", "2020-01-01"), ep("C", "2020-01-01"), ep("D", "2020-01-01")
+    )
+    kids = children(
+        ("A", 1, "2010-01-01", "WBRI"),
+        ("B", 2, "2010-01-01", "CHNE"),
+        ("C", 1, "2010-01-01", "NOBT"),
+    )  # D: no header row
     detailed = ethnicity_at(eps, kids, PE).set_index("code")
     assert len(detailed) == 21
     assert detailed.loc[["WBRI", "CHNE", "NOBT", "Not known"], "count"].tolist() == [1, 1, 1, 1]
     groups = ethnicity_at(eps, kids, PE, level="group")
-    pd.testing.assert_frame_equal(groups, table(
-        ["White", "Mixed", "Asian", "Black", "Other", "Not known"],
-        [1, 0, 0, 0, 1, 2], [25.0, 0.0, 0.0, 0.0, 25.0, 50.0]))
+    pd.testing.assert_frame_equal(
+        groups,
+        table(
+            ["White", "Mixed", "Asian", "Black", "Other", "Not known"],
+            [1, 0, 0, 0, 1, 2],
+            [25.0, 0.0, 0.0, 0.0, 25.0, 50.0],
+        ),
+    )
 
 
 def test_category_of_need_of_starters_first_occasion():
@@ -124,19 +158,26 @@ def test_category_of_need_of_starters_first_occasion():
         ep("C", "2023-07-01", cin="N6"),
         ep("F", "2023-05-01", cin="N4", dec="2023-08-01", rec="E4A"),
         ep("F", "2023-10-01", cin="N1"),
-        ep("G", "2022-10-01", cin="N8"),                       # started before the period
+        ep("G", "2022-10-01", cin="N8"),  # started before the period
     )
     got = category_of_need_started(eps, PS, PE)
-    pd.testing.assert_frame_equal(got, table(
-        ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"],
-        [1, 1, 0, 1, 0, 1, 0, 0], [25.0, 25.0, 0.0, 25.0, 0.0, 25.0, 0.0, 0.0]))
+    pd.testing.assert_frame_equal(
+        got,
+        table(
+            ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"],
+            [1, 1, 0, 1, 0, 1, 0, 0],
+            [25.0, 25.0, 0.0, 25.0, 0.0, 25.0, 0.0, 0.0],
+        ),
+    )
 
 
 def test_ceased_by_reason_lists_every_e_code():
-    eps = episodes(ep("A", "2022-01-01", dec="2023-06-01", rec="E41"),
-                   ep("B", "2022-01-01", dec="2023-07-01", rec="E8"),
-                   ep("C", "2022-01-01", dec="2023-08-01", rec="E8"),
-                   ep("D", "2022-01-01", dec="2023-09-01", rec="E11"))
+    eps = episodes(
+        ep("A", "2022-01-01", dec="2023-06-01", rec="E41"),
+        ep("B", "2022-01-01", dec="2023-07-01", rec="E8"),
+        ep("C", "2022-01-01", dec="2023-08-01", rec="E8"),
+        ep("D", "2022-01-01", dec="2023-09-01", rec="E11"),
+    )
     got = ceased_by_reason(eps, PS, PE)
     assert got["code"].tolist()[:4] == ["E11", "E12", "E2", "E3"]
     assert len(got) == 21 and "X1" not in got["code"].tolist()
@@ -147,19 +188,24 @@ def test_ceased_by_reason_lists_every_e_code():
 
 
 def test_sex_and_age_at_year_end():
-    eps = episodes(ep("A", "2024-01-15"), ep("B", "2021-01-01"), ep("C", "2019-01-01"),
-                   ep("D", "2019-01-01"))
-    kids = children(("A", 1, "2024-01-01", "WBRI"),      # 0 on 31 March
-                    ("B", 2, "2020-03-31", "WBRI"),      # 4 today
-                    ("C", 1, "2008-04-01", "WBRI"),      # 15, 16 tomorrow
-                    ("D", 1, "2008-03-31", "WBRI"))      # 16 today
+    eps = episodes(
+        ep("A", "2024-01-15"), ep("B", "2021-01-01"), ep("C", "2019-01-01"), ep("D", "2019-01-01")
+    )
+    kids = children(
+        ("A", 1, "2024-01-01", "WBRI"),  # 0 on 31 March
+        ("B", 2, "2020-03-31", "WBRI"),  # 4 today
+        ("C", 1, "2008-04-01", "WBRI"),  # 15, 16 tomorrow
+        ("D", 1, "2008-03-31", "WBRI"),
+    )  # 16 today
     got = sex_and_age_at(eps, kids, PE)
-    want = pd.DataFrame({
-        "group": ["sex"] * 2 + ["age_band"] * 5,
-        "code": ["Male", "Female", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"],
-        "count": pd.Series([3, 1, 1, 1, 0, 1, 1], dtype="int64"),
-        "percent": [75.0, 25.0, 25.0, 25.0, 0.0, 25.0, 25.0],
-    })
+    want = pd.DataFrame(
+        {
+            "group": ["sex"] * 2 + ["age_band"] * 5,
+            "code": ["Male", "Female", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"],
+            "count": pd.Series([3, 1, 1, 1, 0, 1, 1], dtype="int64"),
+            "percent": [75.0, 25.0, 25.0, 25.0, 0.0, 25.0, 25.0],
+        }
+    )
     pd.testing.assert_frame_equal(got, want)
 
 
@@ -174,17 +220,31 @@ def test_age_on_starting_and_on_ceasing():
 
 
 def _one_episode_per_reason(counts: dict[str, int]) -> pd.DataFrame:
-    rows = [ep(f"{code}-{i}", "2022-01-01", dec="2023-10-01", rec=code)
-            for code, n in counts.items() for i in range(n)]
+    rows = [
+        ep(f"{code}-{i}", "2022-01-01", dec="2023-10-01", rec=code)
+        for code, n in counts.items()
+        for i in range(n)
+    ]
     return episodes(*rows)
 
 
 def test_published_ceased_by_reason_percentages_middlesbrough_2023_24():
     # Seed 003 (Middlesbrough IRO report 2023/24), "Period of care end reason", 2023-24 columns.
-    published = {"E5": (2, 1.0), "E8": (58, 28.3), "E11": (14, 6.8), "E12": (8, 3.9),
-                 "E13": (3, 1.5), "E17": (20, 9.8), "E41": (37, 18.0), "E45": (22, 10.7),
-                 "E46": (1, 0.5), "E47": (22, 10.7), "E48": (2, 1.0), "E4A": (12, 5.9),
-                 "E4B": (4, 2.0)}
+    published = {
+        "E5": (2, 1.0),
+        "E8": (58, 28.3),
+        "E11": (14, 6.8),
+        "E12": (8, 3.9),
+        "E13": (3, 1.5),
+        "E17": (20, 9.8),
+        "E41": (37, 18.0),
+        "E45": (22, 10.7),
+        "E46": (1, 0.5),
+        "E47": (22, 10.7),
+        "E48": (2, 1.0),
+        "E4A": (12, 5.9),
+        "E4B": (4, 2.0),
+    }
     eps = _one_episode_per_reason({code: n for code, (n, _) in published.items()})
     got = ceased_by_reason(eps, PS, PE).set_index("code")
     assert got["count"].sum() == 205
@@ -195,9 +255,15 @@ def test_published_ceased_by_reason_percentages_middlesbrough_2023_24():
 
 def test_published_category_of_need_percentages_middlesbrough_2023_24():
     # Seed 003, "Category of Need" of children becoming cared for, 2023-24: 204/2/1 of 207.
-    rows = ([ep(f"n1-{i}", "2023-06-01", cin="N1") for i in range(204)]
-            + [ep(f"n2-{i}", "2023-06-01", cin="N2") for i in range(2)]
-            + [ep("n5-0", "2023-06-01", cin="N5")])
+    rows = (
+        [ep(f"n1-{i}", "2023-06-01", cin="N1") for i in range(204)]
+        + [ep(f"n2-{i}", "2023-06-01", cin="N2") for i in range(2)]
+        + [ep("n5-0", "2023-06-01", cin="N5")]
+    )
     got = category_of_need_started(episodes(*rows), PS, PE).set_index("code")
     assert [round(got.loc[c, "percent"], 1) for c in ("N1", "N2", "N5", "N4")] == [
-        98.6, 1.0, 0.5, 0.0]
+        98.6,
+        1.0,
+        0.5,
+        0.0,
+    ]

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 import pytest
-from cla_frames import episodes, ep
+from cla_frames import ep, episodes
 
 from analysis.cla import cla_at, cla_count_at, monthly_cla, rate_per_10k
 
@@ -13,15 +13,15 @@ YEAR_END = "2024-03-31"
 
 def snapshot_episodes() -> pd.DataFrame:
     return episodes(
-        ep("A", "2022-05-01"),                                   # open: looked after
-        ep("B", "2023-01-01", dec="2024-03-31", rec="E8"),       # ends on 31 March: not CLA
-        ep("C", "2024-03-31"),                                   # starts on 31 March: CLA
-        ep("D", "2024-01-01", ls="V3"),                          # short breaks only: excluded
-        ep("E", "2024-02-01", ls="J2", place="R5"),              # remand: counts
-        ep("F", "2024-04-01"),                                   # starts after the date
-        ep("G", "2023-01-01", dec="2023-06-30", rec="E13"),      # ceased earlier
+        ep("A", "2022-05-01"),  # open: looked after
+        ep("B", "2023-01-01", dec="2024-03-31", rec="E8"),  # ends on 31 March: not CLA
+        ep("C", "2024-03-31"),  # starts on 31 March: CLA
+        ep("D", "2024-01-01", ls="V3"),  # short breaks only: excluded
+        ep("E", "2024-02-01", ls="J2", place="R5"),  # remand: counts
+        ep("F", "2024-04-01"),  # starts after the date
+        ep("G", "2023-01-01", dec="2023-06-30", rec="E13"),  # ceased earlier
         ep("H", "2023-01-10", ls="C1", dec="2023-09-01", rec="X1"),
-        ep("H", "2023-09-01", rne="L", ls="C2"),                 # two episodes, one child
+        ep("H", "2023-09-01", rne="L", ls="C2"),  # two episodes, one child
     )
 
 
@@ -60,27 +60,63 @@ def test_rate_per_10k():
 
 def test_monthly_cla_thirteen_month_ends():
     eps = episodes(
-        ep("A", "2022-01-01"),                                  # every month end
-        ep("B", "2023-04-30"),                                  # from 30 April (a month end)
-        ep("C", "2022-06-01", dec="2023-05-31", rec="E4A"),     # until 30 April
+        ep("A", "2022-01-01"),  # every month end
+        ep("B", "2023-04-30"),  # from 30 April (a month end)
+        ep("C", "2022-06-01", dec="2023-05-31", rec="E4A"),  # until 30 April
     )
     got = monthly_cla(eps, 10_000, "2023-04-01", "2024-03-31")
-    month_ends = pd.to_datetime(["2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30",
-                                 "2023-07-31", "2023-08-31", "2023-09-30", "2023-10-31",
-                                 "2023-11-30", "2023-12-31", "2024-01-31", "2024-02-29",
-                                 "2024-03-31"])
+    month_ends = pd.to_datetime(
+        [
+            "2023-03-31",
+            "2023-04-30",
+            "2023-05-31",
+            "2023-06-30",
+            "2023-07-31",
+            "2023-08-31",
+            "2023-09-30",
+            "2023-10-31",
+            "2023-11-30",
+            "2023-12-31",
+            "2024-01-31",
+            "2024-02-29",
+            "2024-03-31",
+        ]
+    )
     counts = [2, 3] + [2] * 11
-    expected = pd.DataFrame({"month_end": month_ends,
-                             "count": pd.Series(counts, dtype="int64"),
-                             "rate_per_10k": [float(c) for c in counts]})
+    expected = pd.DataFrame(
+        {
+            "month_end": month_ends,
+            "count": pd.Series(counts, dtype="int64"),
+            "rate_per_10k": [float(c) for c in counts],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_monthly_cla_baseline_month_end_as_start_gives_same_rows():
+    eps = episodes(ep("A", "2022-01-01"), ep("B", "2023-04-30"))
+    from_baseline = monthly_cla(eps, 10_000, "2023-03-31", "2024-03-31")
+    pd.testing.assert_frame_equal(
+        from_baseline, monthly_cla(eps, 10_000, "2023-04-01", "2024-03-31")
+    )
+    assert len(from_baseline) == 13
 
 
 def test_monthly_cla_half_year():
     got = monthly_cla(episodes(ep("A", "2022-01-01")), 20_000, "2024-04-01", "2024-09-30")
-    assert got["month_end"].tolist() == list(pd.to_datetime(
-        ["2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30", "2024-07-31", "2024-08-31",
-         "2024-09-30"]))
+    assert got["month_end"].tolist() == list(
+        pd.to_datetime(
+            [
+                "2024-03-31",
+                "2024-04-30",
+                "2024-05-31",
+                "2024-06-30",
+                "2024-07-31",
+                "2024-08-31",
+                "2024-09-30",
+            ]
+        )
+    )
     assert got["rate_per_10k"].tolist() == [0.5] * 7
 
 

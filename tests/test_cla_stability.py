@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from cla_frames import children, episodes, ep
+from cla_frames import children, ep, episodes
 
 from analysis.cla import (
     long_term_stability_children,
@@ -41,8 +41,12 @@ def year_episodes() -> pd.DataFrame:
 
 def test_placements_during_year():
     got = placements_during_year(year_episodes(), YS, YE)
-    want = pd.Series([3, 2, 2, 3, 1], index=pd.Index(["A", "B", "C", "E", "F"], name="child_id"),
-                     dtype="int64", name="placements")
+    want = pd.Series(
+        [3, 2, 2, 3, 1],
+        index=pd.Index(["A", "B", "C", "E", "F"], name="child_id", dtype="string"),
+        dtype="int64",
+        name="placements",
+    )
     pd.testing.assert_series_equal(got, want)
 
 
@@ -54,7 +58,7 @@ def test_short_term_stability_three_placements_boundary():
 def test_short_term_stability_moves_when_one_episode_changes():
     changed = year_episodes()
     last_move = (changed["child_id"] == "E") & (changed["decom"] == pd.Timestamp("2024-03-31"))
-    changed.loc[last_move, "rne"] = "L"            # now a legal change only: E has 2
+    changed.loc[last_move, "rne"] = "L"  # now a legal change only: E has 2
     assert short_term_stability_pct(changed, YE) == pytest.approx(20.0)
 
 
@@ -101,9 +105,17 @@ def test_long_term_stability_cohort():
     got = long_term_stability_children(stability_episodes(), stability_children(), YE)
     assert got["child_id"].tolist() == ["A", "C", "D", "E", "F", "G", "I"]
     assert got.set_index("child_id")["stable"].to_dict() == {
-        "A": True, "C": True, "D": False, "E": True, "F": True, "G": False, "I": True}
+        "A": True,
+        "C": True,
+        "D": False,
+        "E": True,
+        "F": True,
+        "G": False,
+        "I": True,
+    }
     assert got.set_index("child_id").loc["F", "previous_placement_start"] == pd.Timestamp(
-        "2022-03-01")
+        "2022-03-01"
+    )
 
 
 def test_long_term_stability_pct():
@@ -119,3 +131,16 @@ def test_long_term_stability_moves_when_one_episode_changes():
 
 def test_short_term_stability_no_children_is_nan():
     assert pd.isna(short_term_stability_pct(episodes(), YE))
+
+
+def test_period_started_before_the_data_uses_first_episode_as_lower_bound(caplog):
+    eps = episodes(
+        ep("P", "2020-01-01", rne="L"),  # start not in data, >= 2.5 years
+        ep("Q", "2022-01-01", rne="P"),
+    )  # start not in data, < 2.5 years
+    kids = children(("P", 1, "2015-01-01", "WBRI"), ("Q", 1, "2015-01-01", "WBRI"))
+    got = long_term_stability_children(eps, kids, YE)
+    assert got["child_id"].tolist() == ["P"]
+    assert got["stable"].tolist() == [True]
+    assert "started before the episodes supplied" in caplog.text
+    assert placements_during_year(eps, YS, YE).tolist() == [1, 1]

@@ -22,7 +22,8 @@ def test_environment_yml_installs_the_package_with_its_extras():
 
 
 def test_make_help_lists_documented_targets():
-    out = subprocess.run(["make", "-s", "help"], cwd=PROJ_ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "help"], cwd=PROJ_ROOT, capture_output=True, text=True, check=True
+    ).stdout
     for target in ("report", "test", "setup", "data", "nbval", "lint"):
         assert target in out

@@ -9,9 +9,16 @@ REF = "/work/shared/reference"
 
 
 def base(**over):
-    raw = {"report": "iro-annual", "la_codes": ["806"], "period_start": "2023-04-01",
-           "period_end": "2024-03-31", "raw_dir": "data/raw/synthetic",
-           "reference_dir": REF, "output_dir": "build/out", "disclosure": "public"}
+    raw = {
+        "report": "iro-annual",
+        "la_codes": ["806"],
+        "period_start": "2023-04-01",
+        "period_end": "2024-03-31",
+        "raw_dir": "data/raw/synthetic",
+        "reference_dir": REF,
+        "output_dir": "build/out",
+        "disclosure": "public",
+    }
     raw.update(over)
     return {k: v for k, v in raw.items() if v is not None}
 
@@ -30,8 +37,19 @@ def test_valid_params_and_period_label():
     assert parse_params(base(period_end="2023-09-30")).period_label == "2023-04-01_2023-09-30"
 
 
-@pytest.mark.parametrize("key", ["report", "la_codes", "period_start", "period_end", "raw_dir",
-                                 "reference_dir", "output_dir", "disclosure"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "report",
+        "la_codes",
+        "period_start",
+        "period_end",
+        "raw_dir",
+        "reference_dir",
+        "output_dir",
+        "disclosure",
+    ],
+)
 def test_missing_parameter_named(key):
     raw = base()
     del raw[key]
@@ -39,16 +57,19 @@ def test_missing_parameter_named(key):
         parse_params(raw)
 
 
-@pytest.mark.parametrize(("over", "named"), [
-    ({"report": "annual"}, "report"),
-    ({"la_codes": ["80"]}, "la_codes"),
-    ({"period_start": "31/03/2024"}, "period_start"),
-    ({"period_end": "2023-01-01"}, "period_end"),
-    ({"disclosure": "open"}, "disclosure"),
-    ({"reference_dir": "/nonexistent/ref"}, "reference_dir"),
-    ({"colour": "blue"}, "colour"),
-    ({"targets": {"x": "high"}}, "targets"),
-])
+@pytest.mark.parametrize(
+    ("over", "named"),
+    [
+        ({"report": "annual"}, "report"),
+        ({"la_codes": ["80"]}, "la_codes"),
+        ({"period_start": "31/03/2024"}, "period_start"),
+        ({"period_end": "2023-01-01"}, "period_end"),
+        ({"disclosure": "open"}, "disclosure"),
+        ({"reference_dir": "/nonexistent/ref"}, "reference_dir"),
+        ({"colour": "blue"}, "colour"),
+        ({"targets": {"x": "high"}}, "targets"),
+    ],
+)
 def test_invalid_parameter_named(over, named):
     with pytest.raises(ParameterError, match=named):
         parse_params(base(**over))

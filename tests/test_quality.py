@@ -4,10 +4,16 @@ from analysis.quality import dq_reasons, dq_summary, nothing_lost_sentence, rows
 
 
 def summary():
-    return pd.DataFrame({
-        "file": ["a.csv", "b.csv", "c.csv"], "table": ["episodes", "episodes", "reviews"],
-        "rows_in": [10, 5, 7], "rows_processed": [8, 2, 7], "rows_superseded": [1, 3, 0],
-        "rows_quarantined": [1, 0, 0]})
+    return pd.DataFrame(
+        {
+            "file": ["a.csv", "b.csv", "c.csv"],
+            "table": ["episodes", "episodes", "reviews"],
+            "rows_in": [10, 5, 7],
+            "rows_processed": [8, 2, 7],
+            "rows_superseded": [1, 3, 0],
+            "rows_quarantined": [1, 0, 0],
+        }
+    )
 
 
 def test_dq_summary_totals():
@@ -27,7 +33,11 @@ def test_nothing_lost_and_lost_rows():
 
 
 def test_dq_reasons_counts():
-    log = pd.DataFrame({"action": ["quarantined", "quarantined", "warning"],
-                        "reason": ["bad date", "bad date", "extra column"]})
+    log = pd.DataFrame(
+        {
+            "action": ["quarantined", "quarantined", "warning"],
+            "reason": ["bad date", "bad date", "extra column"],
+        }
+    )
     out = dq_reasons(log)
     assert out.values.tolist() == [["quarantined", "bad date", 2], ["warning", "extra column", 1]]

@@ -28,11 +28,13 @@ ALT = "Bar chart: 120 children looked after in 2023 and 134 in 2024."
 FIG_TITLE = "Children looked after at 31 March, 2023 and 2024"
 PROSE = "The number of children looked after rose from 120 to 134 (an increase of 11.7%)."
 BANNER = "Synthetic data — not real children's records"
-TABLE = pd.DataFrame({
-    "Legal status": ["Care order (C2)", "Voluntary (V2)", "Placement order (E1)"],
-    "2023": [80, 25, 15],
-    "2024": [91, 27, 16],
-})
+TABLE = pd.DataFrame(
+    {
+        "Legal status": ["Care order (C2)", "Voluntary (V2)", "Placement order (E1)"],
+        "2023": [80, 25, 15],
+        "2024": [91, 27, 16],
+    }
+)
 
 QMD = """---
 title: IRO annual report
@@ -102,16 +104,32 @@ def write_notebook(folder: Path, name: str = "10_cla.ipynb", extra_cells: tuple 
     png = base64.b64encode(_png()).decode("ascii")
     cells = [
         nbformat.v4.new_code_cell("# Parameters\nla_codes = ['999']"),
-        _code_cell("#| label: cla-summary-text\nshow_text(sentences)",
-                   [{"output_type": "stream", "name": "stdout", "text": "debug print\n"},
-                    _display({"text/markdown": PROSE, "text/plain": PROSE})]),
-        _code_cell("#| label: tbl-cla-legal-status\nshow_table(df, 'tbl-cla-legal-status', c)",
-                   [_display(table_bundle)]),
-        _code_cell("#| label: fig-cla-trend\n#| fig-cap: " + FIG_TITLE + "\nshow_figure(fig)",
-                   [_display({"image/png": png, "text/plain": "Figure"},
-                             {"image/png": {"alt": ALT, "title": FIG_TITLE}}),
-                    {"output_type": "execute_result", "execution_count": 3,
-                     "data": {"text/plain": "<Axes: >"}, "metadata": {}}]),
+        _code_cell(
+            "#| label: cla-summary-text\nshow_text(sentences)",
+            [
+                {"output_type": "stream", "name": "stdout", "text": "debug print\n"},
+                _display({"text/markdown": PROSE, "text/plain": PROSE}),
+            ],
+        ),
+        _code_cell(
+            "#| label: tbl-cla-legal-status\nshow_table(df, 'tbl-cla-legal-status', c)",
+            [_display(table_bundle)],
+        ),
+        _code_cell(
+            "#| label: fig-cla-trend\n#| fig-cap: " + FIG_TITLE + "\nshow_figure(fig)",
+            [
+                _display(
+                    {"image/png": png, "text/plain": "Figure"},
+                    {"image/png": {"alt": ALT, "title": FIG_TITLE}},
+                ),
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 3,
+                    "data": {"text/plain": "<Axes: >"},
+                    "metadata": {},
+                },
+            ],
+        ),
         *extra_cells,
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
@@ -156,10 +174,13 @@ def _visible_text(path: Path) -> str:
 
 # --- resolve_shortcodes -------------------------------------------------------------------------
 
+
 def test_meta_shortcode_resolves_dotted_keys_then_front_matter(tmp_path: Path) -> None:
-    text = ("---\ntitle: T\nowner: Head of Service\nnested:\n  deep: from front\n---\n"
-            "{{< meta report.la_name >}}|{{< meta owner >}}|{{< meta nested.deep >}}|"
-            "{{< meta period_label >}}")
+    text = (
+        "---\ntitle: T\nowner: Head of Service\nnested:\n  deep: from front\n---\n"
+        "{{< meta report.la_name >}}|{{< meta owner >}}|{{< meta nested.deep >}}|"
+        "{{< meta period_label >}}"
+    )
     out = resolve_shortcodes(text, tmp_path, META, tmp_path / "_files")
     assert out.endswith("Exampleshire County Council|Head of Service|from front|2023-24")
 
@@ -167,11 +188,20 @@ def test_meta_shortcode_resolves_dotted_keys_then_front_matter(tmp_path: Path) -
 def test_meta_shortcode_literal_dotted_key_and_dates(tmp_path: Path) -> None:
     import datetime as dt
 
-    meta = {"report.la_name": "Flat key", "as_at": dt.date(2024, 3, 31), "synthetic": True,
-            "la_codes": ["807", "808"], "report": {"la_name": "Nested"}}
-    out = resolve_shortcodes("{{< meta report.la_name >}}; {{< meta as_at >}}; "
-                             "{{< meta synthetic >}}; {{< meta la_codes >}}; {{{< meta as_at >}}}",
-                             tmp_path, meta, tmp_path / "_files")
+    meta = {
+        "report.la_name": "Flat key",
+        "as_at": dt.date(2024, 3, 31),
+        "synthetic": True,
+        "la_codes": ["807", "808"],
+        "report": {"la_name": "Nested"},
+    }
+    out = resolve_shortcodes(
+        "{{< meta report.la_name >}}; {{< meta as_at >}}; "
+        "{{< meta synthetic >}}; {{< meta la_codes >}}; {{{< meta as_at >}}}",
+        tmp_path,
+        meta,
+        tmp_path / "_files",
+    )
     assert out == "Flat key; 31 March 2024; true; 807, 808; {{< meta as_at >}}"
     with pytest.raises(RenderError, match="report"):
         resolve_shortcodes("{{< meta report >}}", tmp_path, meta, tmp_path / "_files")
@@ -179,12 +209,14 @@ def test_meta_shortcode_literal_dotted_key_and_dates(tmp_path: Path) -> None:
 
 def test_missing_meta_key_is_a_user_facing_error(tmp_path: Path) -> None:
     with pytest.raises(UserFacingError, match="no_such_key"):
-        resolve_shortcodes("{{< meta no_such_key >}}", tmp_path, META, tmp_path / "_files",
-                           source="report.qmd")
+        resolve_shortcodes(
+            "{{< meta no_such_key >}}", tmp_path, META, tmp_path / "_files", source="report.qmd"
+        )
 
 
-def test_embed_inserts_markdown_and_figure_in_order(report: tuple[Path, Path],
-                                                    tmp_path: Path) -> None:
+def test_embed_inserts_markdown_and_figure_in_order(
+    report: tuple[Path, Path], tmp_path: Path
+) -> None:
     qmd, notebooks = report
     files = tmp_path / "out" / "_files"
     out = resolve_shortcodes(qmd.read_text(), notebooks, META, files)
@@ -199,15 +231,21 @@ def test_embed_inserts_markdown_and_figure_in_order(report: tuple[Path, Path],
     assert "#fig-cla-trend" in image["attrs"]
     assert f'fig-alt="{ALT}"' in image["attrs"]
     assert (files / "10_cla-fig-cla-trend.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "subtitle: \"2023-24\"" in out  # shortcodes in the front matter resolve too
+    assert 'subtitle: "2023-24"' in out  # shortcodes in the front matter resolve too
 
 
-def test_embed_missing_label_names_qmd_notebook_and_label(report: tuple[Path, Path],
-                                                          tmp_path: Path) -> None:
+def test_embed_missing_label_names_qmd_notebook_and_label(
+    report: tuple[Path, Path], tmp_path: Path
+) -> None:
     _, notebooks = report
     with pytest.raises(RenderError) as caught:
-        resolve_shortcodes("{{< embed 10_cla.ipynb#tbl-not-there >}}", notebooks, META,
-                           tmp_path / "_files", source="reports/iro/index.qmd")
+        resolve_shortcodes(
+            "{{< embed 10_cla.ipynb#tbl-not-there >}}",
+            notebooks,
+            META,
+            tmp_path / "_files",
+            source="reports/iro/index.qmd",
+        )
     message = str(caught.value)
     assert isinstance(caught.value, UserFacingError)
     assert "tbl-not-there" in message and "10_cla.ipynb" in message
@@ -216,31 +254,61 @@ def test_embed_missing_label_names_qmd_notebook_and_label(report: tuple[Path, Pa
 
 def test_embed_missing_notebook_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match=r"20_cp\.ipynb.*not found"):
-        resolve_shortcodes("{{< embed 20_cp.ipynb#tbl-cp >}}", tmp_path, META,
-                           tmp_path / "_files", source="index.qmd")
+        resolve_shortcodes(
+            "{{< embed 20_cp.ipynb#tbl-cp >}}",
+            tmp_path,
+            META,
+            tmp_path / "_files",
+            source="index.qmd",
+        )
 
 
 def test_embed_error_output_raises(tmp_path: Path) -> None:
-    failed = _code_cell("#| label: tbl-broken\n1/0", [{
-        "output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
-        "traceback": []}])
+    failed = _code_cell(
+        "#| label: tbl-broken\n1/0",
+        [
+            {
+                "output_type": "error",
+                "ename": "ZeroDivisionError",
+                "evalue": "division by zero",
+                "traceback": [],
+            }
+        ],
+    )
     notebooks = tmp_path / "nb"
     write_notebook(notebooks, extra_cells=(failed,))
-    with pytest.raises(RenderError, match=r"index\.qmd.*10_cla\.ipynb.*tbl-broken.*"
-                                          r"ZeroDivisionError"):
-        resolve_shortcodes("{{< embed 10_cla.ipynb#tbl-broken >}}", notebooks, META,
-                           tmp_path / "_files", source="index.qmd")
+    with pytest.raises(
+        RenderError,
+        match=r"index\.qmd.*10_cla\.ipynb.*tbl-broken.*"
+        r"ZeroDivisionError",
+    ):
+        resolve_shortcodes(
+            "{{< embed 10_cla.ipynb#tbl-broken >}}",
+            notebooks,
+            META,
+            tmp_path / "_files",
+            source="index.qmd",
+        )
 
 
 def test_embed_cell_with_only_plain_text_raises(tmp_path: Path) -> None:
-    plain = _code_cell("#| label: tbl-plain\ndf", [{
-        "output_type": "execute_result", "execution_count": 1, "metadata": {},
-        "data": {"text/plain": "a table"}}])
+    plain = _code_cell(
+        "#| label: tbl-plain\ndf",
+        [
+            {
+                "output_type": "execute_result",
+                "execution_count": 1,
+                "metadata": {},
+                "data": {"text/plain": "a table"},
+            }
+        ],
+    )
     notebooks = tmp_path / "nb"
     write_notebook(notebooks, extra_cells=(plain,))
     with pytest.raises(RenderError, match="tbl-plain.*no markdown or PNG output"):
-        resolve_shortcodes("{{< embed 10_cla.ipynb#tbl-plain >}}", notebooks, META,
-                           tmp_path / "_files")
+        resolve_shortcodes(
+            "{{< embed 10_cla.ipynb#tbl-plain >}}", notebooks, META, tmp_path / "_files"
+        )
 
 
 def test_pagebreak_shortcode_gives_raw_breaks(tmp_path: Path) -> None:
@@ -255,17 +323,22 @@ def test_unknown_shortcode_raises(tmp_path: Path) -> None:
 
 # --- the three outputs ----------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def rendered(report: tuple[Path, Path], tmp_path: Path) -> dict[str, Path]:
     qmd, notebooks = report
-    return render_report(qmd, notebooks, tmp_path / "out", {**META, "synthetic": True},
-                         use_quarto=False)
+    return render_report(
+        qmd, notebooks, tmp_path / "out", {**META, "synthetic": True}, use_quarto=False
+    )
 
 
 def test_render_returns_the_three_outputs(rendered: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert rendered == {"html": out / "index.html", "pdf": out / "report.pdf",
-                        "docx": out / "report.docx"}
+    assert rendered == {
+        "html": out / "index.html",
+        "pdf": out / "report.pdf",
+        "docx": out / "report.docx",
+    }
     assert all(path.is_file() for path in rendered.values())
 
 
@@ -301,8 +374,14 @@ def test_html_is_self_contained(rendered: dict[str, Path]) -> None:
 
 def test_no_banner_when_not_synthetic(report: tuple[Path, Path], tmp_path: Path) -> None:
     qmd, notebooks = report
-    out = render_report(qmd, notebooks, tmp_path / "real", {**META, "synthetic": False},
-                        formats=("html", "docx"), use_quarto=False)
+    out = render_report(
+        qmd,
+        notebooks,
+        tmp_path / "real",
+        {**META, "synthetic": False},
+        formats=("html", "docx"),
+        use_quarto=False,
+    )
     assert set(out) == {"html", "docx"}
     assert "Synthetic data" not in out["html"].read_text(encoding="utf-8")
     assert "Synthetic data" not in _docx_text(out["docx"])
@@ -327,19 +406,20 @@ def _docx_text(path: Path) -> str:
     return html.unescape("".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", document)))
 
 
-def test_pdf_tables_fill_the_width_with_wrapping_text_columns(report: tuple[Path, Path],
-                                                              tmp_path: Path) -> None:
+def test_pdf_tables_fill_the_width_with_wrapping_text_columns(
+    report: tuple[Path, Path], tmp_path: Path
+) -> None:
     qmd, notebooks = report
     long_table = (
         "| Measure | Commentary | 2022-23 | 2023-24 |\n|:---|:---|---:|---:|\n"
         "| Reviews held within statutory timescales (20 working days, then 3 and 6 months) "
         "| Performance improved after two more IROs were recruited in the autumn of the year "
-        "| 88.4 | 93.7 |\n\n: IRO measures {#tbl-measures}\n")
+        "| 88.4 | 93.7 |\n\n: IRO measures {#tbl-measures}\n"
+    )
     qmd.write_text(QMD + "\n" + long_table, encoding="utf-8")
     render_report(qmd, notebooks, tmp_path / "out", META, formats=("pdf",), use_quarto=False)
     typst_source = (tmp_path / "out" / "_files" / "report.typ").read_text(encoding="utf-8")
-    widths = re.findall(r"columns: \(([\d.]+)%, ([\d.]+)%, ([\d.]+)%, ([\d.]+)%\)",
-                        typst_source)
+    widths = re.findall(r"columns: \(([\d.]+)%, ([\d.]+)%, ([\d.]+)%, ([\d.]+)%\)", typst_source)
     assert len(widths) == 1
     measure, commentary, first, second = map(float, widths[0])
     assert sum((measure, commentary, first, second)) == pytest.approx(100, abs=0.1)
@@ -365,15 +445,27 @@ def test_docx_is_a_word_document_with_caption_and_banner(rendered: dict[str, Pat
 
 def test_docx_uses_given_reference_doc(report: tuple[Path, Path], tmp_path: Path) -> None:
     qmd, notebooks = report
-    first = render_report(qmd, notebooks, tmp_path / "a", META, formats=("docx",),
-                          use_quarto=False)
-    out = render_report(qmd, notebooks, tmp_path / "b", META, formats=("docx",),
-                        reference_docx=tmp_path / "a" / "_files" / "house-reference.docx",
-                        use_quarto=False)
+    first = render_report(qmd, notebooks, tmp_path / "a", META, formats=("docx",), use_quarto=False)
+    out = render_report(
+        qmd,
+        notebooks,
+        tmp_path / "b",
+        META,
+        formats=("docx",),
+        reference_docx=tmp_path / "a" / "_files" / "house-reference.docx",
+        use_quarto=False,
+    )
     assert first["docx"].exists() and out["docx"].exists()
     with pytest.raises(RenderError, match="reference document"):
-        render_report(qmd, notebooks, tmp_path / "c", META, formats=("docx",),
-                      reference_docx=tmp_path / "missing.docx", use_quarto=False)
+        render_report(
+            qmd,
+            notebooks,
+            tmp_path / "c",
+            META,
+            formats=("docx",),
+            reference_docx=tmp_path / "missing.docx",
+            use_quarto=False,
+        )
 
 
 def test_render_missing_label_is_user_facing(report: tuple[Path, Path], tmp_path: Path) -> None:
@@ -387,21 +479,22 @@ def test_bad_cross_reference_is_a_pandoc_error(report: tuple[Path, Path], tmp_pa
     qmd, notebooks = report
     qmd.write_text(QMD + "\nSee @tbl-nowhere.\n", encoding="utf-8")
     with pytest.raises(RenderError, match="tbl-nowhere"):
-        render_report(qmd, notebooks, tmp_path / "out", META, formats=("html",),
-                      use_quarto=False)
+        render_report(qmd, notebooks, tmp_path / "out", META, formats=("html",), use_quarto=False)
 
 
 def test_unknown_format_is_rejected(report: tuple[Path, Path], tmp_path: Path) -> None:
     qmd, notebooks = report
     with pytest.raises(RenderError, match="epub"):
-        render_report(qmd, notebooks, tmp_path / "out", META, formats=("epub",),
-                      use_quarto=False)
+        render_report(qmd, notebooks, tmp_path / "out", META, formats=("epub",), use_quarto=False)
 
 
 # --- Quarto branch --------------------------------------------------------------------------------
 
-def test_quarto_branch_command_line(report: tuple[Path, Path], tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+
+@pytest.mark.parametrize("project_subdir", ["", "build/executed/iro-annual/2023-24"])
+def test_quarto_branch_command_line(
+    report: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_subdir: str
+) -> None:
     qmd, notebooks = report
     out = tmp_path / "quarto-out"
     calls: list[tuple[list[str], dict]] = []
@@ -411,8 +504,9 @@ def test_quarto_branch_command_line(report: tuple[Path, Path], tmp_path: Path,
         staged = Path(command[2])
         assert staged.parent == notebooks and staged.exists()
         assert "::: {.callout-important}" in staged.read_text(encoding="utf-8")
+        (out / project_subdir).mkdir(parents=True, exist_ok=True)  # inside a Quarto project
         for ext in (".html", ".pdf", ".docx"):
-            (out / f"{staged.stem}{ext}").write_text("x")
+            (out / project_subdir / f"{staged.stem}{ext}").write_text("x")
         return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(render.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
@@ -428,13 +522,17 @@ def test_quarto_branch_command_line(report: tuple[Path, Path], tmp_path: Path,
     assert 'la_name:"Exampleshire"' in pairs
     assert 'submitted_to:"Corporate Parenting Board"' in pairs
     assert "synthetic:true" in pairs
-    assert result == {"html": out / "index.html", "pdf": out / "report.pdf",
-                      "docx": out / "report.docx"}
+    assert result == {
+        "html": out / "index.html",
+        "pdf": out / "report.pdf",
+        "docx": out / "report.docx",
+    }
     assert not list(notebooks.glob("*.render.qmd"))  # staged copy removed
 
 
-def test_quarto_requested_but_missing(report: tuple[Path, Path], tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quarto_requested_but_missing(
+    report: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     qmd, notebooks = report
     monkeypatch.setattr(render.shutil, "which", lambda name: None)
     with pytest.raises(RenderError, match="quarto is not on PATH"):

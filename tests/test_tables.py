@@ -10,15 +10,30 @@ from analysis.tables import (
     write_workbook,
 )
 
-CODES = TableSpec(id="t", title="t", columns=["code", "count", "percent"],
-                  count_columns=["count"], percent_columns=["percent"])
-MEASURES = TableSpec(id="m", title="m", columns=["measure", "value"],
-                     count_measures=["plans", "started"], suppress_with={"rate": "plans"})
+CODES = TableSpec(
+    id="t",
+    title="t",
+    columns=["code", "count", "percent"],
+    count_columns=["count"],
+    percent_columns=["percent"],
+)
+MEASURES = TableSpec(
+    id="m",
+    title="m",
+    columns=["measure", "value"],
+    count_measures=["plans", "started"],
+    suppress_with={"rate": "plans"},
+)
 
 
 def test_primary_suppression_of_1_to_5_with_percent():
-    df = pd.DataFrame({"code": ["A", "B", "C", "D", "E"], "count": [0, 1, 5, 6, 88],
-                       "percent": [0.0, 1.0, 5.0, 6.0, 88.0]})
+    df = pd.DataFrame(
+        {
+            "code": ["A", "B", "C", "D", "E"],
+            "count": [0, 1, 5, 6, 88],
+            "percent": [0.0, 1.0, 5.0, 6.0, 88.0],
+        }
+    )
     out = suppress(df, CODES, "public")
     assert out["count"].tolist() == [0, "c", "c", 6, 88]
     assert out["percent"].tolist() == [0.0, "c", "c", 6.0, 88.0]
@@ -30,17 +45,28 @@ def test_internal_shows_small_numbers():
 
 
 def test_measure_suppression_carries_to_dependent_rate():
-    df = pd.DataFrame({"measure": ["plans", "rate", "started", "pct"],
-                       "value": [4, 12.5, 40, 55.5]})
+    df = pd.DataFrame(
+        {"measure": ["plans", "rate", "started", "pct"], "value": [4, 12.5, 40, 55.5]}
+    )
     out = suppress(df, MEASURES, "public")
     assert out["value"].tolist() == ["c", "c", 40, 55.5]
 
 
 def test_measure_suppression_is_per_key_in_long_tables():
-    spec = TableSpec(id="l", title="l", columns=["la_code", "measure", "value"],
-                     count_measures=["plans"], suppress_with={"rate": "plans"})
-    df = pd.DataFrame({"la_code": ["1", "1", "2", "2"], "measure": ["plans", "rate"] * 2,
-                       "value": [3, 10.0, 30, 20.0]})
+    spec = TableSpec(
+        id="l",
+        title="l",
+        columns=["la_code", "measure", "value"],
+        count_measures=["plans"],
+        suppress_with={"rate": "plans"},
+    )
+    df = pd.DataFrame(
+        {
+            "la_code": ["1", "1", "2", "2"],
+            "measure": ["plans", "rate"] * 2,
+            "value": [3, 10.0, 30, 20.0],
+        }
+    )
     assert suppress(df, spec, "public")["value"].tolist() == ["c", "c", 30, 20.0]
 
 
@@ -68,9 +94,17 @@ def test_publish_rejects_wrong_columns(tmp_path):
 
 def test_catalogue_fixed_interface_ids():
     catalogue = load_catalogue()
-    for table_id in ["cla_summary", "cla_ceased_by_reason", "cla_review_participation",
-                     "cla_by_ethnicity", "cla_placement_type", "cla_legal_status", "cp_summary",
-                     "cp_by_category", "atv_la_measures"]:
+    for table_id in [
+        "cla_summary",
+        "cla_ceased_by_reason",
+        "cla_review_participation",
+        "cla_by_ethnicity",
+        "cla_placement_type",
+        "cla_legal_status",
+        "cp_summary",
+        "cp_by_category",
+        "atv_la_measures",
+    ]:
         assert table_id in catalogue
     assert catalogue["atv_la_measures"].columns == ["la_code", "period", "measure", "value"]
 

@@ -41,8 +41,13 @@ logger = logging.getLogger(__name__)
 EVENT_COLUMNS = ["la_code", "child_id", "date"]
 
 
-def _events(frame: pd.DataFrame, date_column: str, period_start: DateLike,
-            period_end: DateLike, extra: list[str] | None = None) -> pd.DataFrame:
+def _events(
+    frame: pd.DataFrame,
+    date_column: str,
+    period_start: DateLike,
+    period_end: DateLike,
+    extra: list[str] | None = None,
+) -> pd.DataFrame:
     """Rows of ``frame`` whose ``date_column`` is in the period, as an event table."""
     rows = frame.loc[in_period(frame[date_column], period_start, period_end)]
     out = rows[["la_code", "child_id", date_column, *(extra or [])]]
@@ -50,8 +55,9 @@ def _events(frame: pd.DataFrame, date_column: str, period_start: DateLike,
     return out.sort_values(["la_code", "date", "child_id"], kind="stable").reset_index(drop=True)
 
 
-def adm_decisions(placed_adoption: pd.DataFrame, period_start: DateLike,
-                  period_end: DateLike) -> pd.DataFrame:
+def adm_decisions(
+    placed_adoption: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List agency decision maker (ADM) best-interest decisions that the child should be adopted.
 
     Definition: SSDA903 PlacedAdoption ``DATE_PLACED`` ("date of the decision that the child
@@ -75,8 +81,9 @@ def adm_decisions(placed_adoption: pd.DataFrame, period_start: DateLike,
     return events.drop_duplicates().reset_index(drop=True)
 
 
-def placement_orders(episodes: pd.DataFrame, period_start: DateLike,
-                     period_end: DateLike) -> pd.DataFrame:
+def placement_orders(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List placement orders granted in the period (new legal status E1).
 
     Definition: SSDA903 legal status ``E1`` (placement order granted, Adoption and Children Act
@@ -105,15 +112,17 @@ def placement_orders(episodes: pd.DataFrame, period_start: DateLike,
     return _events(ep.loc[is_e1 & ~prev_e1], "decom", period_start, period_end)
 
 
-def _placement_starts(episodes: pd.DataFrame, places: tuple[str, ...], period_start: DateLike,
-                      period_end: DateLike) -> pd.DataFrame:
+def _placement_starts(
+    episodes: pd.DataFrame, places: tuple[str, ...], period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     ep = prepare_episodes(episodes)
     starts = ep.loc[ep["new_placement"] & ep["place"].isin(places)]
     return _events(starts, "decom", period_start, period_end, extra=["place"])
 
 
-def placements_for_adoption(episodes: pd.DataFrame, period_start: DateLike,
-                            period_end: DateLike) -> pd.DataFrame:
+def placements_for_adoption(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List placements for adoption starting in the period.
 
     Definition: DESIGN section 5 / ASGLB "children placed for adoption": a placement start (RNE
@@ -137,8 +146,9 @@ def placements_for_adoption(episodes: pd.DataFrame, period_start: DateLike,
     return _placement_starts(episodes, ADOPTION_PLACE, period_start, period_end)
 
 
-def early_permanence(episodes: pd.DataFrame, period_start: DateLike,
-                     period_end: DateLike) -> pd.DataFrame:
+def early_permanence(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List early permanence placements (fostering for adoption, concurrent) starting in the period.
 
     Definition: DESIGN section 5 / ASGLB "early permanence placements": a placement start (RNE
@@ -161,8 +171,9 @@ def early_permanence(episodes: pd.DataFrame, period_start: DateLike,
     return _placement_starts(episodes, EARLY_PERMANENCE_PLACE, period_start, period_end)
 
 
-def adoption_orders(episodes: pd.DataFrame, period_start: DateLike,
-                    period_end: DateLike) -> pd.DataFrame:
+def adoption_orders(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List children who ceased care on an adoption order in the period.
 
     Definition: DfE CLA methodology, reason episode ceased ``E11`` (adopted, application
@@ -185,8 +196,9 @@ def adoption_orders(episodes: pd.DataFrame, period_start: DateLike,
     return _events(adopted, "dec", period_start, period_end, extra=["rec"])
 
 
-def disruptions(episodes: pd.DataFrame, period_start: DateLike,
-                period_end: DateLike) -> pd.DataFrame:
+def disruptions(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List placements for adoption that ended in the period without an adoption order.
 
     Definition: DESIGN section 5 / ASGLB "disruptions" (adoptive placements ending before the
@@ -220,18 +232,25 @@ def disruptions(episodes: pd.DataFrame, period_start: DateLike,
     pl = placements(prepare_episodes(episodes))
     pl = pl.loc[pl["place"].isin(ADOPTION_PLACE)]
     moved_out = pl["has_next"] & ~pl["next_place"].isin(ADOPTION_PLACE)
-    ceased = (~pl["has_next"] & pl["last_rec"].notna() & pl["last_rec"].ne("X1")
-              & ~pl["last_rec"].isin(ADOPTED_REC))
+    ceased = (
+        ~pl["has_next"]
+        & pl["last_rec"].notna()
+        & pl["last_rec"].ne("X1")
+        & ~pl["last_rec"].isin(ADOPTED_REC)
+    )
     out = pl.loc[moved_out | ceased].copy()
     out["reason"] = ("next placement " + out["next_place"].fillna("unknown").astype(str)).where(
-        moved_out.loc[out.index], "ceased " + out["last_rec"].astype(str))
+        moved_out.loc[out.index], "ceased " + out["last_rec"].astype(str)
+    )
     out = out.rename(columns={"start": "placement_start"})
-    return _events(out, "end", period_start, period_end,
-                   extra=["placement_start", "place", "reason"])
+    return _events(
+        out, "end", period_start, period_end, extra=["placement_start", "place", "reason"]
+    )
 
 
-def rate_leaving_care_by_adoption(episodes: pd.DataFrame, period_end: DateLike,
-                                  months: int = 12) -> float:
+def rate_leaving_care_by_adoption(
+    episodes: pd.DataFrame, period_end: DateLike, months: int = 12
+) -> float:
     """Return the percentage of children ceasing care in the window who were adopted.
 
     Definition: DfE CLA methodology ("children who ceased to be looked after ... by reason
@@ -258,11 +277,16 @@ def rate_leaving_care_by_adoption(episodes: pd.DataFrame, period_end: DateLike,
     """
     pe = to_timestamp(period_end)
     ws = add_months(pe, -months) + pd.Timedelta(days=1)
-    ceasing = (episodes["rec"].notna() & episodes["rec"].ne("X1")
-               & ~episodes["ls"].isin(SHORT_BREAK_LS) & in_period(episodes["dec"], ws, pe))
+    ceasing = (
+        episodes["rec"].notna()
+        & episodes["rec"].ne("X1")
+        & ~episodes["ls"].isin(SHORT_BREAK_LS)
+        & in_period(episodes["dec"], ws, pe)
+    )
     ceased = episodes.loc[ceasing, ["la_code", "child_id", "dec", "rec"]]
-    last = ceased.sort_values("dec", kind="stable").drop_duplicates(["la_code", "child_id"],
-                                                                     keep="last")
+    last = ceased.sort_values("dec", kind="stable").drop_duplicates(
+        ["la_code", "child_id"], keep="last"
+    )
     if last.empty:
         return float("nan")
     return float(last["rec"].isin(ADOPTED_REC).mean() * 100)

@@ -21,6 +21,7 @@ from analysis.adoption.activity import (
     placement_orders,
     placements_for_adoption,
 )
+from analysis.adoption.episodes import prepare_episodes
 from analysis.adoption.timeliness import a10_a2_children, mean_days
 from analysis.dates import DateLike, add_months, in_period, to_timestamp
 
@@ -33,13 +34,21 @@ AGENCY = "all"
 #: Period keys of :func:`atv_periods`, in report column order.
 ATV_PERIODS: tuple[str, ...] = ("current", "previous_full_year", "previous_same_half")
 #: Measures of :func:`atv_la_measures`, in order.
-ATV_MEASURES: tuple[str, ...] = ("adm_decisions", "placement_orders", "placements_for_adoption",
-                                 "early_permanence", "adoption_orders", "disruptions",
-                                 "a10_days", "a2_days")
+ATV_MEASURES: tuple[str, ...] = (
+    "adm_decisions",
+    "placement_orders",
+    "placements_for_adoption",
+    "early_permanence",
+    "adoption_orders",
+    "disruptions",
+    "a10_days",
+    "a2_days",
+)
 
 
-def atv_periods(period_start: DateLike,
-                period_end: DateLike) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+def atv_periods(
+    period_start: DateLike, period_end: DateLike
+) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     """Return the three comparison periods of the ATV bi-annual report.
 
     Definition (ATV bi-annual report layout): ``current`` is the given period;
@@ -72,9 +81,14 @@ def _count_by_la(events: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
     return events.loc[in_period(events["date"], start, end), "la_code"].value_counts()
 
 
-def atv_la_measures(episodes: pd.DataFrame, placed_adoption: pd.DataFrame | None,
-                    ad1: pd.DataFrame | None, la_codes: list[str], period_start: DateLike,
-                    period_end: DateLike) -> pd.DataFrame:
+def atv_la_measures(
+    episodes: pd.DataFrame,
+    placed_adoption: pd.DataFrame | None,
+    ad1: pd.DataFrame | None,
+    la_codes: list[str],
+    period_start: DateLike,
+    period_end: DateLike,
+) -> pd.DataFrame:
     """Adoption activity and timeliness per council and for the agency, for the three periods.
 
     Definitions: :mod:`analysis.adoption.activity` for the counts (``adm_decisions``,
@@ -107,11 +121,12 @@ def atv_la_measures(episodes: pd.DataFrame, placed_adoption: pd.DataFrame | None
     periods = atv_periods(period_start, period_end)
     lo = min(s for s, _ in periods.values())
     hi = max(e for _, e in periods.values())
-    eps = episodes.loc[episodes["la_code"].isin(la_codes)]
+    eps = prepare_episodes(episodes.loc[episodes["la_code"].isin(la_codes)])  # sorted once
 
     events: dict[str, pd.DataFrame | None] = {
-        "adm_decisions": None if placed_adoption is None else adm_decisions(
-            placed_adoption.loc[placed_adoption["la_code"].isin(la_codes)], lo, hi),
+        "adm_decisions": None
+        if placed_adoption is None
+        else adm_decisions(placed_adoption.loc[placed_adoption["la_code"].isin(la_codes)], lo, hi),
         "placement_orders": placement_orders(eps, lo, hi),
         "placements_for_adoption": placements_for_adoption(eps, lo, hi),
         "early_permanence": early_permanence(eps, lo, hi),
@@ -138,8 +153,12 @@ def atv_la_measures(episodes: pd.DataFrame, placed_adoption: pd.DataFrame | None
             values[la, period, "a10_days"] = mean_days(part, "a10_days")
             values[la, period, "a2_days"] = mean_days(part, "a2_days")
 
-    rows = [(la, period, measure, values[la, period, measure])
-            for la in [*la_codes, AGENCY] for period in ATV_PERIODS for measure in ATV_MEASURES]
+    rows = [
+        (la, period, measure, values[la, period, measure])
+        for la in [*la_codes, AGENCY]
+        for period in ATV_PERIODS
+        for measure in ATV_MEASURES
+    ]
     out = pd.DataFrame(rows, columns=["la_code", "period", "measure", "value"])
     out["value"] = pd.Series([r[3] for r in rows], dtype=object)
     return out

@@ -25,6 +25,7 @@ __all__ = [
     "PLACEMENT_ORDER_LS",
     "PLACEMENT_START_RNE",
     "SHORT_BREAK_LS",
+    "is_prepared",
     "placements",
     "prepare_episodes",
 ]
@@ -46,6 +47,8 @@ PLACEMENT_ORDER_LS = "E1"
 #: ``ls`` of an agreed series of short-term placements (excluded from CLA counts).
 SHORT_BREAK_LS: tuple[str, ...] = ("V3", "V4")
 
+PREPARED_COLUMNS = ("poc_id", "poc_start", "new_placement", "placement_id", "placement_start")
+
 
 def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     """Sort episodes and label periods of care and placements.
@@ -61,11 +64,14 @@ def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The episodes sorted by ``la_code``, ``child_id``, ``decom`` (index reset) plus
         ``poc_id`` (int, unique over the table), ``poc_start`` (start of the period of care),
-        ``new_placement`` (bool), ``placement_id`` (int) and ``placement_start``.
+        ``new_placement`` (bool), ``placement_id`` (int) and ``placement_start``. A frame that
+        is already prepared (:func:`is_prepared`) is returned unchanged, so callers that run
+        several measures on a million episodes sort them once.
     """
+    if is_prepared(episodes):
+        return episodes
     ep = episodes.sort_values([*CHILD_KEY, "decom"], kind="stable").reset_index(drop=True)
-    same_child = (ep["la_code"].eq(ep["la_code"].shift())
-                  & ep["child_id"].eq(ep["child_id"].shift()))
+    same_child = ep["la_code"].eq(ep["la_code"].shift()) & ep["child_id"].eq(ep["child_id"].shift())
     prev_rec = ep["rec"].shift()
     new_poc = ~same_child | prev_rec.ne("X1") | ep["rne"].eq("S")
     ep["poc_id"] = new_poc.cumsum().astype("int64")
@@ -74,6 +80,11 @@ def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     ep["placement_id"] = ep["new_placement"].cumsum().astype("int64")
     ep["placement_start"] = ep.groupby("placement_id", sort=False)["decom"].transform("first")
     return ep
+
+
+def is_prepared(episodes: pd.DataFrame) -> bool:
+    """Tell whether ``episodes`` is an output of :func:`prepare_episodes`."""
+    return set(PREPARED_COLUMNS).issubset(episodes.columns)
 
 
 def placements(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -95,16 +106,18 @@ def placements(prepared: pd.DataFrame) -> pd.DataFrame:
     """
     first = prepared.loc[prepared["new_placement"]]
     last = prepared.loc[~prepared["placement_id"].duplicated(keep="last")]
-    pl = pd.DataFrame({
-        "la_code": first["la_code"].to_numpy(),
-        "child_id": first["child_id"].to_numpy(),
-        "poc_id": first["poc_id"].to_numpy(),
-        "placement_id": first["placement_id"].to_numpy(),
-        "start": first["decom"].to_numpy(),
-        "place": first["place"].to_numpy(),
-        "end": last["dec"].to_numpy(),
-        "last_rec": last["rec"].to_numpy(),
-    })
+    pl = pd.DataFrame(
+        {
+            "la_code": first["la_code"].to_numpy(),
+            "child_id": first["child_id"].to_numpy(),
+            "poc_id": first["poc_id"].to_numpy(),
+            "placement_id": first["placement_id"].to_numpy(),
+            "start": first["decom"].to_numpy(),
+            "place": first["place"].to_numpy(),
+            "end": last["dec"].to_numpy(),
+            "last_rec": last["rec"].to_numpy(),
+        }
+    )
     has_next = pl["poc_id"].eq(pl["poc_id"].shift(-1))
     has_prev = pl["poc_id"].eq(pl["poc_id"].shift(1))
     pl["has_next"] = has_next

@@ -28,13 +28,17 @@ MEASURE_LABELS = {
 
 def period_label(key: str, span: tuple[pd.Timestamp, pd.Timestamp]) -> str:
     """Column heading for a period, e.g. ``Previous full year (Apr 2023 - Mar 2024)``."""
-    name = {"current": "This period", "previous_full_year": "Previous full year",
-            "previous_same_half": "Same period last year"}[key]
+    name = {
+        "current": "This period",
+        "previous_full_year": "Previous full year",
+        "previous_same_half": "Same period last year",
+    }[key]
     return f"{name} ({span[0]:%b %Y} - {span[1]:%b %Y})"
 
 
-def council_table(published: pd.DataFrame, la_code: str,
-                  periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]]) -> pd.DataFrame:
+def council_table(
+    published: pd.DataFrame, la_code: str, periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]]
+) -> pd.DataFrame:
     """One council's measures as rows and the three periods as columns (published values)."""
     rows = published[published["la_code"] == la_code]
     wide = rows.pivot(index="measure", columns="period", values="value")
@@ -44,28 +48,40 @@ def council_table(published: pd.DataFrame, la_code: str,
     return wide.rename_axis("Measure").reset_index()
 
 
-def show_council_table(published: pd.DataFrame, la_code: str, name: str,
-                       periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]]) -> None:
+def show_council_table(
+    published: pd.DataFrame,
+    la_code: str,
+    name: str,
+    periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]],
+) -> None:
     """Display one council's table with a caption naming the council."""
     table = council_table(published, la_code, periods)
-    show_table(table, f"tbl-atv-{la_code}", f"{name}: adoption activity and timeliness",
-               decimals={c: 0 for c in table.columns})
+    show_table(
+        table,
+        f"tbl-atv-{la_code}",
+        f"{name}: adoption activity and timeliness",
+        decimals={c: 0 for c in table.columns},
+    )
 
 
 def measure_by_council(published: pd.DataFrame, measure: str, la_codes: list[str]) -> pd.DataFrame:
     """A measure as a council x period frame of floats (suppressed or missing values as NaN)."""
     rows = published[published["measure"] == measure]
     wide = rows.pivot(index="la_code", columns="period", values="value").reindex(
-        index=la_codes, columns=list(PERIOD_ORDER))
+        index=la_codes, columns=list(PERIOD_ORDER)
+    )
     wide = wide.apply(pd.to_numeric, errors="coerce")
     wide.columns = ["This period", "Previous full year", "Same period last year"]
     return wide
 
 
-def council_sentences(published: pd.DataFrame, names: Mapping[str, str],
-                      periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]],
-                      cohort_sizes: Mapping[str, int] | None = None,
-                      reliable_min: int = 10) -> list[str]:
+def council_sentences(
+    published: pd.DataFrame,
+    names: Mapping[str, str],
+    periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]],
+    cohort_sizes: Mapping[str, int] | None = None,
+    reliable_min: int = 10,
+) -> list[str]:
     """One computed paragraph per council, replacing the hand-written bullets.
 
     A10 and A2 are flagged as less reliable when fewer than ``reliable_min`` children were
@@ -78,19 +94,23 @@ def council_sentences(published: pd.DataFrame, names: Mapping[str, str],
         def get(m: str, p: str = "current", v: pd.Series = v) -> object:
             return v.get((m, p))
 
-        text = (f"**{name}**: {fmt_count(get('adoption_orders'))} adoption orders in this period "
-                f"({fmt_count(get('adoption_orders', 'previous_same_half'))} in the same period "
-                f"last year; {fmt_count(get('adoption_orders', 'previous_full_year'))} in the "
-                f"previous full year), {fmt_count(get('placements_for_adoption'))} placements "
-                f"for adoption, {fmt_count(get('early_permanence'))} early permanence placements "
-                f"and {fmt_count(get('placement_orders'))} placement orders. Children adopted in "
-                f"the last 12 months waited on average {fmt_days(get('a10_days'))} from entering "
-                f"care to moving in (A10) and {fmt_days(get('a2_days'))} from placement order to "
-                "match (A2).")
+        text = (
+            f"**{name}**: {fmt_count(get('adoption_orders'))} adoption orders in this period "
+            f"({fmt_count(get('adoption_orders', 'previous_same_half'))} in the same period "
+            f"last year; {fmt_count(get('adoption_orders', 'previous_full_year'))} in the "
+            f"previous full year), {fmt_count(get('placements_for_adoption'))} placements "
+            f"for adoption, {fmt_count(get('early_permanence'))} early permanence placements "
+            f"and {fmt_count(get('placement_orders'))} placement orders. Children adopted in "
+            f"the last 12 months waited on average {fmt_days(get('a10_days'))} from entering "
+            f"care to moving in (A10) and {fmt_days(get('a2_days'))} from placement order to "
+            "match (A2)."
+        )
         if cohort_sizes is not None:
             n = cohort_sizes.get(la, 0)
             if n < reliable_min:
-                text += (f" These averages rest on {n} "
-                         f"{'child' if n == 1 else 'children'}, so they are less reliable.")
+                text += (
+                    f" These averages rest on {n} "
+                    f"{'child' if n == 1 else 'children'}, so they are less reliable."
+                )
         sentences.append(text)
     return sentences

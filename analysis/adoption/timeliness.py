@@ -24,6 +24,7 @@ from analysis.adoption.episodes import (
     ADOPTED_REC,
     ADOPTION_PLACE,
     PLACEMENT_ORDER_LS,
+    is_prepared,
     placements,
     prepare_episodes,
 )
@@ -46,9 +47,19 @@ CHILD_KEY = ["la_code", "child_id"]
 A10_THRESHOLD_DAYS = 426
 A2_THRESHOLD_DAYS = 121
 
-A10_A2_COLUMNS = ["la_code", "child_id", "adoption_date", "entered_care", "moved_in",
-                  "placement_order", "match_date", "foster_care", "a10_days", "a2_days",
-                  "reason"]
+A10_A2_COLUMNS = [
+    "la_code",
+    "child_id",
+    "adoption_date",
+    "entered_care",
+    "moved_in",
+    "placement_order",
+    "match_date",
+    "foster_care",
+    "a10_days",
+    "a2_days",
+    "reason",
+]
 
 AD1_COLUMNS = ["la_code", "child_id", "date_match", "foster_care"]
 
@@ -65,13 +76,19 @@ def cohort_window(period_end: DateLike, months: int = 12) -> tuple[pd.Timestamp,
 
 
 def _empty_ad1() -> pd.DataFrame:
-    return pd.DataFrame({"la_code": pd.Series(dtype=object), "child_id": pd.Series(dtype=object),
-                         "date_match": pd.Series(dtype="datetime64[ns]"),
-                         "foster_care": pd.Series(dtype="Int64")})
+    return pd.DataFrame(
+        {
+            "la_code": pd.Series(dtype=object),
+            "child_id": pd.Series(dtype=object),
+            "date_match": pd.Series(dtype="datetime64[ns]"),
+            "foster_care": pd.Series(dtype="Int64"),
+        }
+    )
 
 
-def a10_a2_children(episodes: pd.DataFrame, ad1: pd.DataFrame | None, period_end: DateLike,
-                    months: int = 12) -> pd.DataFrame:
+def a10_a2_children(
+    episodes: pd.DataFrame, ad1: pd.DataFrame | None, period_end: DateLike, months: int = 12
+) -> pd.DataFrame:
     """One row per child adopted in the ``months`` months ending ``period_end``, with A10 and A2.
 
     Definitions: ASGLB adoption scorecard A10 and A2 (module docstring). Boundary conventions
@@ -119,40 +136,52 @@ def a10_a2_children(episodes: pd.DataFrame, ad1: pd.DataFrame | None, period_end
         ``la_code``, ``adoption_date``, ``child_id``; index reset.
     """
     ws, we = cohort_window(period_end, months)
-    ep = prepare_episodes(episodes)
+    if is_prepared(episodes):
+        ep = episodes
+    else:  # only the adopted children's histories are needed: prepare those alone
+        adopted_rows = episodes["rec"].isin(ADOPTED_REC) & in_period(episodes["dec"], ws, we)
+        kids = episodes.loc[adopted_rows, CHILD_KEY].drop_duplicates()
+        ep = prepare_episodes(episodes.merge(kids, on=CHILD_KEY, how="inner"))
     adopted = ep.loc[ep["rec"].isin(ADOPTED_REC) & in_period(ep["dec"], ws, we)]
     adopted = adopted.sort_values("dec", kind="stable").drop_duplicates(CHILD_KEY, keep="last")
     cohort = adopted[[*CHILD_KEY, "poc_id", "poc_start", "dec"]].rename(
-        columns={"dec": "adoption_date", "poc_start": "entered_care"})
+        columns={"dec": "adoption_date", "poc_start": "entered_care"}
+    )
     pocs = cohort["poc_id"]
 
     # first A3-A6 placement of each cohort period of care, and the placement before it
     pl = placements(ep.loc[ep["poc_id"].isin(pocs)])
-    first_a = (pl.loc[pl["place"].isin(ADOPTION_PLACE)]
-               .drop_duplicates("poc_id", keep="first")[["poc_id", "start", "prev_start"]]
-               .rename(columns={"start": "a_start", "prev_start": "foster_start"}))
+    first_a = (
+        pl.loc[pl["place"].isin(ADOPTION_PLACE)]
+        .drop_duplicates("poc_id", keep="first")[["poc_id", "start", "prev_start"]]
+        .rename(columns={"start": "a_start", "prev_start": "foster_start"})
+    )
     cohort = cohort.merge(first_a, on="poc_id", how="left")
 
     e1 = ep.loc[ep["poc_id"].isin(pocs) & ep["ls"].eq(PLACEMENT_ORDER_LS)]
-    first_e1 = (e1.drop_duplicates("poc_id", keep="first")[["poc_id", "decom"]]
-                .rename(columns={"decom": "placement_order"}))
+    first_e1 = e1.drop_duplicates("poc_id", keep="first")[["poc_id", "decom"]].rename(
+        columns={"decom": "placement_order"}
+    )
     cohort = cohort.merge(first_e1, on="poc_id", how="left")
 
     # the match that led to the adoption: latest AD1 match on or before the adoption date
     matches = _empty_ad1() if ad1 is None else ad1[AD1_COLUMNS]
     pairs = cohort[[*CHILD_KEY, "adoption_date"]].merge(
-        matches.loc[matches["date_match"].notna()], on=CHILD_KEY, how="inner")
+        matches.loc[matches["date_match"].notna()], on=CHILD_KEY, how="inner"
+    )
     pairs = pairs.loc[pairs["date_match"] <= pairs["adoption_date"]]
     pairs = pairs.sort_values("date_match", kind="stable").drop_duplicates(CHILD_KEY, keep="last")
-    cohort = cohort.merge(pairs[[*CHILD_KEY, "date_match", "foster_care"]], on=CHILD_KEY,
-                          how="left").rename(columns={"date_match": "match_date"})
+    cohort = cohort.merge(
+        pairs[[*CHILD_KEY, "date_match", "foster_care"]], on=CHILD_KEY, how="left"
+    ).rename(columns={"date_match": "match_date"})
 
     has_match = cohort["match_date"].notna()
     foster = pd.to_numeric(cohort["foster_care"]).astype("Int64")
     cohort["foster_care"] = foster
     by_foster_carer = foster.eq(1).fillna(False).astype(bool)
     cohort["moved_in"] = cohort["foster_start"].where(
-        by_foster_carer & cohort["foster_start"].notna(), cohort["a_start"])
+        by_foster_carer & cohort["foster_start"].notna(), cohort["a_start"]
+    )
 
     cohort["a10_days"] = (cohort["moved_in"] - cohort["entered_care"]).dt.days.astype("float64")
     a2 = (cohort["match_date"] - cohort["placement_order"]).dt.days.astype("float64")
@@ -160,8 +189,10 @@ def a10_a2_children(episodes: pd.DataFrame, ad1: pd.DataFrame | None, period_end
 
     notes = [
         (cohort["a_start"].isna(), "A10: no A3-A6 placement in the period of care"),
-        (cohort["a_start"].notna() & ~has_match,
-         "A10: no AD1 match, not adjusted for foster-carer adoption"),
+        (
+            cohort["a_start"].notna() & ~has_match,
+            "A10: no AD1 match, not adjusted for foster-carer adoption",
+        ),
         (has_match & foster.isna(), "A10: AD1 foster_care blank, read as 0"),
         (cohort["placement_order"].isna(), "A2: no placement order (LS E1) in the period of care"),
         (~has_match, "A2: no AD1 match on or before the adoption date"),
@@ -171,8 +202,9 @@ def a10_a2_children(episodes: pd.DataFrame, ad1: pd.DataFrame | None, period_end
         reason = reason + np.where(flag.fillna(False).astype(bool), text + "; ", "")
     cohort["reason"] = reason.str.removesuffix("; ").astype(object)
     if (cohort["reason"] != "").any():
-        logger.info("%d adopted children have incomplete A10/A2 inputs",
-                    int((cohort["reason"] != "").sum()))
+        logger.info(
+            "%d adopted children have incomplete A10/A2 inputs", int((cohort["reason"] != "").sum())
+        )
 
     cohort = cohort.sort_values(["la_code", "adoption_date", "child_id"], kind="stable")
     return cohort[A10_A2_COLUMNS].reset_index(drop=True)
@@ -201,8 +233,9 @@ def mean_days(children: pd.DataFrame, column: str) -> float:
     return float(values.mean()) if values.notna().any() else float("nan")
 
 
-def a10_a2_three_year(episodes: pd.DataFrame, ad1: pd.DataFrame | None,
-                      la_codes: list[str], period_end: DateLike) -> pd.DataFrame:
+def a10_a2_three_year(
+    episodes: pd.DataFrame, ad1: pd.DataFrame | None, la_codes: list[str], period_end: DateLike
+) -> pd.DataFrame:
     """Three-year A10 and A2 for each council and the pooled agency.
 
     Definition: ASGLB adoption scorecard three-year averages: the cohort is the children adopted
@@ -227,14 +260,21 @@ def a10_a2_three_year(episodes: pd.DataFrame, ad1: pd.DataFrame | None,
         ``a2_days``), ``value`` (float, NaN when no child), ``children`` (int, children with a
         value).
     """
-    eps = episodes.loc[episodes["la_code"].isin(la_codes)]
-    kids = a10_a2_children(eps, ad1, period_end, months=36)
+    kids = a10_a2_children(
+        episodes.loc[episodes["la_code"].isin(la_codes)], ad1, period_end, months=36
+    )
     rows = []
     for la in [*la_codes, "all"]:
         part = kids if la == "all" else kids.loc[kids["la_code"].eq(la)]
         for measure in ("a10_days", "a2_days"):
-            rows.append({"la_code": la, "measure": measure, "value": mean_days(part, measure),
-                         "children": int(part[measure].notna().sum())})
+            rows.append(
+                {
+                    "la_code": la,
+                    "measure": measure,
+                    "value": mean_days(part, measure),
+                    "children": int(part[measure].notna().sum()),
+                }
+            )
     out = pd.DataFrame(rows)
     out["value"] = out["value"].astype("float64")
     out["children"] = out["children"].astype(np.int64)

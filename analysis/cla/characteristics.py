@@ -24,9 +24,21 @@ from analysis.cla.looked_after import cla_at
 from analysis.cla.periods import SHORT_BREAK_LS, require_columns
 from analysis.dates import DateLike, to_timestamp
 
-__all__ = ["AGE_BANDS", "SEX_LABELS", "by_code", "age_band", "age_on", "ceased_by_reason",
-           "placement_type_at", "legal_status_at", "ethnicity_at", "category_of_need_started",
-           "sex_and_age_at", "started_by_sex_age", "ceased_by_sex_age"]
+__all__ = [
+    "AGE_BANDS",
+    "SEX_LABELS",
+    "by_code",
+    "age_band",
+    "age_on",
+    "ceased_by_reason",
+    "placement_type_at",
+    "legal_status_at",
+    "ethnicity_at",
+    "category_of_need_started",
+    "sex_and_age_at",
+    "started_by_sex_age",
+    "ceased_by_sex_age",
+]
 
 #: DfE CLA age bands, in publication order.
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
@@ -66,8 +78,13 @@ def by_code(series: pd.Series, codes: Sequence[str] | None = None) -> pd.DataFra
     count = counts.reindex(order, fill_value=0).astype("int64").to_numpy()
     total = int(count.sum())
     percent = count / total * 100 if total else np.full(len(order), np.nan)
-    return pd.DataFrame({"code": pd.Series([str(c) for c in order], dtype="object"),
-                         "count": count, "percent": percent.astype("float64")})
+    return pd.DataFrame(
+        {
+            "code": pd.Series([str(c) for c in order], dtype="object"),
+            "count": count,
+            "percent": percent.astype("float64"),
+        }
+    )
 
 
 def age_on(dob: pd.Series, dates: pd.Series | DateLike) -> pd.Series:
@@ -107,8 +124,9 @@ def age_band(age: int | float | pd.Series) -> str | pd.Series:
         a = pd.to_numeric(age, errors="coerce").astype("float64")
         conditions = [a.lt(0) | a.isna(), a.lt(1), a.lt(5), a.lt(10), a.lt(16)]
         choices = [NOT_KNOWN, *AGE_BANDS[:4]]
-        return pd.Series(np.select(conditions, choices, default=AGE_BANDS[4]), index=age.index,
-                         dtype="object")
+        return pd.Series(
+            np.select(conditions, choices, default=AGE_BANDS[4]), index=age.index, dtype="object"
+        )
     if age is None or pd.isna(age) or age < 0:
         return NOT_KNOWN
     for upper, band in zip((1, 5, 10, 16), AGE_BANDS, strict=False):
@@ -117,8 +135,12 @@ def age_band(age: int | float | pd.Series) -> str | pd.Series:
     return AGE_BANDS[4]
 
 
-def ceased_by_reason(episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike,
-                     codes: Sequence[str] | None = None) -> pd.DataFrame:
+def ceased_by_reason(
+    episodes: pd.DataFrame,
+    period_start: DateLike,
+    period_end: DateLike,
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Children who ceased to be looked after in the period, by reason episode ceased (REC).
 
     DfE CLA "children who ceased to be looked after during the year by reason episode ceased":
@@ -153,8 +175,9 @@ def placement_type_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
     return by_code(cla_at(episodes, date)["place"], codelists.codes("PLACE"))
 
 
-def legal_status_at(episodes: pd.DataFrame, date: DateLike,
-                    level: Literal["code", "group"] = "code") -> pd.DataFrame:
+def legal_status_at(
+    episodes: pd.DataFrame, date: DateLike, level: Literal["code", "group"] = "code"
+) -> pd.DataFrame:
     """Children looked after at ``date`` by legal status (LS of the open episode).
 
     DfE CLA "children looked after at 31 March by legal status". ``level="code"`` lists every LS
@@ -173,16 +196,21 @@ def legal_status_at(episodes: pd.DataFrame, date: DateLike,
     raise ValueError(f"level must be 'code' or 'group', not {level!r}")
 
 
-def _with_children(frame: pd.DataFrame, children: pd.DataFrame,
-                   columns: list[str]) -> pd.DataFrame:
+def _with_children(frame: pd.DataFrame, children: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     require_columns(children, ["child_id", *columns], "children")
     kids = children.drop_duplicates("child_id", keep="last")[["child_id", *columns]]
+    kids = kids.assign(child_id=kids["child_id"].astype(frame["child_id"].dtype))
     return frame.drop(columns=[c for c in columns if c in frame.columns]).merge(
-        kids, on="child_id", how="left", validate="one_to_one")
+        kids, on="child_id", how="left", validate="one_to_one"
+    )
 
 
-def ethnicity_at(episodes: pd.DataFrame, children: pd.DataFrame, date: DateLike,
-                 level: Literal["code", "group"] = "code") -> pd.DataFrame:
+def ethnicity_at(
+    episodes: pd.DataFrame,
+    children: pd.DataFrame,
+    date: DateLike,
+    level: Literal["code", "group"] = "code",
+) -> pd.DataFrame:
     """Children looked after at ``date`` by ethnicity (``children.ethnic``).
 
     DfE CLA "children looked after at 31 March by ethnic origin". ``level="code"`` lists the 20
@@ -199,8 +227,9 @@ def ethnicity_at(episodes: pd.DataFrame, children: pd.DataFrame, date: DateLike,
     raise ValueError(f"level must be 'code' or 'group', not {level!r}")
 
 
-def category_of_need_started(episodes: pd.DataFrame, period_start: DateLike,
-                             period_end: DateLike) -> pd.DataFrame:
+def category_of_need_started(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Children who started to be looked after in the period, by category of need (CIN N1-N8).
 
     DfE CLA "children who started to be looked after during the year by category of need": the
@@ -210,8 +239,13 @@ def category_of_need_started(episodes: pd.DataFrame, period_start: DateLike,
     return by_code(started["cin"], codelists.codes("CIN"))
 
 
-def _sex_age_table(frame: pd.DataFrame, children: pd.DataFrame, *, age_column: str | None = None,
-                   date: DateLike | None = None) -> pd.DataFrame:
+def _sex_age_table(
+    frame: pd.DataFrame,
+    children: pd.DataFrame,
+    *,
+    age_column: str | None = None,
+    date: DateLike | None = None,
+) -> pd.DataFrame:
     kids = _with_children(frame, children, ["sex", "dob"])
     dates = kids[age_column] if age_column is not None else to_timestamp(date)
     sex = pd.to_numeric(kids["sex"], errors="coerce").map(SEX_LABELS)
@@ -222,8 +256,7 @@ def _sex_age_table(frame: pd.DataFrame, children: pd.DataFrame, *, age_column: s
     return out[["group", "code", "count", "percent"]]
 
 
-def sex_and_age_at(episodes: pd.DataFrame, children: pd.DataFrame,
-                   date: DateLike) -> pd.DataFrame:
+def sex_and_age_at(episodes: pd.DataFrame, children: pd.DataFrame, date: DateLike) -> pd.DataFrame:
     """Children looked after at ``date`` by sex and by DfE age band (age on ``date``).
 
     DfE CLA "children looked after at 31 March by gender / age group".
@@ -238,25 +271,29 @@ def sex_and_age_at(episodes: pd.DataFrame, children: pd.DataFrame,
     return _sex_age_table(cla_at(episodes, date), children, date=date)
 
 
-def started_by_sex_age(episodes: pd.DataFrame, children: pd.DataFrame, period_start: DateLike,
-                       period_end: DateLike) -> pd.DataFrame:
+def started_by_sex_age(
+    episodes: pd.DataFrame, children: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Children who started to be looked after in the period, by sex and age on starting.
 
     DfE CLA "children starting to be looked after by gender / age on starting"; children as
     :func:`~analysis.cla.started_in_period`; age on the start date (DECOM). Same tidy shape as
     :func:`sex_and_age_at`.
     """
-    return _sex_age_table(started_in_period(episodes, period_start, period_end), children,
-                          age_column="decom")
+    return _sex_age_table(
+        started_in_period(episodes, period_start, period_end), children, age_column="decom"
+    )
 
 
-def ceased_by_sex_age(episodes: pd.DataFrame, children: pd.DataFrame, period_start: DateLike,
-                      period_end: DateLike) -> pd.DataFrame:
+def ceased_by_sex_age(
+    episodes: pd.DataFrame, children: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Children who ceased to be looked after in the period, by sex and age on ceasing.
 
     DfE CLA "children ceasing to be looked after by gender / age on ceasing"; children as
     :func:`~analysis.cla.ceased_in_period`; age on the date ceased (DEC). Same tidy shape as
     :func:`sex_and_age_at`.
     """
-    return _sex_age_table(ceased_in_period(episodes, period_start, period_end), children,
-                          age_column="dec")
+    return _sex_age_table(
+        ceased_in_period(episodes, period_start, period_end), children, age_column="dec"
+    )

@@ -33,15 +33,18 @@ def _episode_columns(ep: pd.DataFrame) -> pd.DataFrame:
     return ep.drop(columns=[c for c in _DERIVED if c in ep.columns])
 
 
-def started_in_period(episodes: pd.DataFrame, period_start: DateLike,
-                      period_end: DateLike) -> pd.DataFrame:
+def started_in_period(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Children who started to be looked after in the period: one row per child.
 
-    A child counts when a period of care (begun by an RNE ``S`` episode) starts in the period,
-    once, on the first occasion (a child who leaves and re-enters care within the period counts
-    once, with their first start). Periods of care made only of short breaks (LS V3/V4) are
-    excluded; for a period that begins with short breaks and continues under another legal
-    status, the start is the first episode that is not a short break.
+    DfE, *Children looked after in England including adoptions* ("children starting to be looked
+    after during the year", counting children, not episodes). A child counts when a period of
+    care (begun by an RNE ``S`` episode) starts in the period, once, on the first occasion (a
+    child who leaves and re-enters care within the period counts once, with their first start).
+    Periods of care made only of short breaks (LS V3/V4) are excluded; for a period that begins
+    with short breaks and continues under another legal status, the start is the first episode
+    that is not a short break.
 
     Parameters
     ----------
@@ -65,13 +68,16 @@ def started_in_period(episodes: pd.DataFrame, period_start: DateLike,
     return _episode_columns(first_per_child).reset_index(drop=True)
 
 
-def ceased_in_period(episodes: pd.DataFrame, period_start: DateLike,
-                     period_end: DateLike) -> pd.DataFrame:
+def ceased_in_period(
+    episodes: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Children who ceased to be looked after in the period: one row per child.
 
-    A child counts when a period of care ended in the period: its last episode has a DEC in the
-    period and a REC other than ``X1``. A child counts once, on the last occasion; ``rec`` is the
-    reason of that occasion. Periods of care made only of short breaks (LS V3/V4) are excluded.
+    DfE, *Children looked after in England including adoptions* ("children ceasing to be looked
+    after during the year", counting children, not episodes). A child counts when a period of
+    care ended in the period: its last episode has a DEC in the period and a REC other than
+    ``X1``. A child counts once, on the last occasion; ``rec`` is the reason of that occasion.
+    Periods of care made only of short breaks (LS V3/V4) are excluded.
 
     Parameters
     ----------
@@ -91,7 +97,7 @@ def ceased_in_period(episodes: pd.DataFrame, period_start: DateLike,
     key = [ep["child_id"], ep["poc"]]
     has_care = ~ep["short_break"].groupby(key, sort=False).transform("all")
     last = ep.loc[has_care].drop_duplicates(["child_id", "poc"], keep="last")
-    ended = last["rec"].notna() & last["rec"].ne("X1")
+    ended = last["rec"].notna() & last["rec"].ne("X1").fillna(False).astype(bool)
     ceased = last.loc[ended & in_period(last["dec"], period_start, period_end)]
     last_per_child = ceased.drop_duplicates("child_id", keep="last")
     return _episode_columns(last_per_child).reset_index(drop=True)

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from analysis.cla.periods import SHORT_BREAK_LS, require_columns
-from analysis.dates import DateLike, month_ends, open_at, to_timestamp
+from analysis.dates import DateLike, month_ends, open_at, overlaps_period, to_timestamp
 
 __all__ = ["cla_at", "cla_count_at", "rate_per_10k", "monthly_cla"]
 
@@ -46,8 +46,9 @@ def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
     """
     require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
     open_now = episodes.loc[open_at(episodes["decom"], episodes["dec"], date)]
-    latest = (open_now.sort_values(["child_id", "decom"], kind="stable")
-              .drop_duplicates("child_id", keep="last"))
+    latest = open_now.sort_values(["child_id", "decom"], kind="stable").drop_duplicates(
+        "child_id", keep="last"
+    )
     looked_after = latest.loc[~latest["ls"].isin(SHORT_BREAK_LS)]
     return looked_after.reset_index(drop=True)
 
@@ -69,14 +70,17 @@ def rate_per_10k(count: float, population: float) -> float:
     return float(count) / float(population) * 10_000
 
 
-def monthly_cla(episodes: pd.DataFrame, population: float, period_start: DateLike,
-                period_end: DateLike) -> pd.DataFrame:
+def monthly_cla(
+    episodes: pd.DataFrame, population: float, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Children looked after and rate per 10,000 at each month end.
 
     The month ends are the last month end before ``period_start`` (the baseline, e.g. 31 March
     for a year starting 1 April) and then every month end from ``period_start`` to
-    ``period_end``: 13 rows for a full year. Counts follow :func:`cla_at`; rates use one
-    ``population`` for every month, as the published monthly tables do.
+    ``period_end``: 13 rows for a full year. ``period_start`` may also be given as the baseline
+    month end itself (31 March 2023 with ``period_end`` 31 March 2024 gives the same 13 rows).
+    Counts follow :func:`cla_at`; rates use one ``population`` for every month, as the published
+    monthly tables do.
 
     Parameters
     ----------
@@ -93,11 +97,19 @@ def monthly_cla(episodes: pd.DataFrame, population: float, period_start: DateLik
         Columns ``month_end`` (datetime64), ``count`` (int64), ``rate_per_10k`` (float, unrounded).
     """
     start = to_timestamp(period_start)
-    baseline = start - pd.offsets.MonthEnd(1)
-    dates = [baseline, *month_ends(start, period_end)]
-    counts = [cla_count_at(episodes, d) for d in dates]
-    return pd.DataFrame({
-        "month_end": pd.to_datetime(dates),
-        "count": pd.Series(counts, dtype="int64"),
-        "rate_per_10k": [rate_per_10k(c, population) for c in counts],
-    })
+    if start.is_month_end:
+        dates = month_ends(start, period_end)
+    else:
+        dates = [start - pd.offsets.MonthEnd(1), *month_ends(start, period_end)]
+    require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
+    relevant = episodes.loc[
+        overlaps_period(episodes["decom"], episodes["dec"], dates[0], dates[-1])
+    ]
+    counts = [cla_count_at(relevant, d) for d in dates]
+    return pd.DataFrame(
+        {
+            "month_end": pd.to_datetime(dates),
+            "count": pd.Series(counts, dtype="int64"),
+            "rate_per_10k": [rate_per_10k(c, population) for c in counts],
+        }
+    )

@@ -21,8 +21,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["SHORT_BREAK_LS", "REMAND_LS", "ADOPTION_PLACE", "PLACEMENT_START_RNE",
-           "require_columns", "annotate_episodes", "periods_of_care"]
+__all__ = [
+    "SHORT_BREAK_LS",
+    "REMAND_LS",
+    "ADOPTION_PLACE",
+    "PLACEMENT_START_RNE",
+    "require_columns",
+    "annotate_episodes",
+    "periods_of_care",
+]
 
 #: Legal statuses of an agreed series of short-term breaks (excluded from CLA counts).
 SHORT_BREAK_LS = ("V3", "V4")
@@ -40,8 +47,10 @@ def require_columns(df: pd.DataFrame, columns: list[str] | tuple[str, ...], name
     """Raise ``ValueError`` naming the missing columns of ``df`` (a programming error, not data)."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}; "
-                         f"expected the processed table of data/README.md section 2")
+        raise ValueError(
+            f"{name} lacks column(s) {', '.join(missing)}; "
+            f"expected the processed table of data/README.md section 2"
+        )
 
 
 def annotate_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -72,18 +81,19 @@ def annotate_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     require_columns(episodes, ["child_id", "decom", "rne", "ls", "dec", "rec"], "episodes")
     ep = episodes.sort_values(EPISODE_KEY, kind="stable").reset_index(drop=True)
     child = ep["child_id"]
-    first_of_child = child.ne(child.shift())
+    first_of_child = child.ne(child.shift()).fillna(True).astype(bool)
     ep["short_break"] = ep["ls"].isin(SHORT_BREAK_LS)
-    is_start = ep["rne"].eq("S")
+    is_start = ep["rne"].eq("S").fillna(False).astype(bool)
     ep["poc"] = is_start.astype("int64").groupby(child, sort=False).cumsum()
     poc_key = [child, ep["poc"]]
     ep["poc_start"] = ep.groupby(poc_key, sort=False)["decom"].transform("first")
     ep["poc_start_known"] = ep["poc"].gt(0)
-    sb_changes = ep["short_break"].ne(ep["short_break"].shift()) & ~first_of_child
-    new_placement = ep["rne"].ne("L") | first_of_child | sb_changes
+    sb_changes = ep["short_break"].ne(ep["short_break"].shift(fill_value=False)) & ~first_of_child
+    new_placement = ep["rne"].ne("L").fillna(True).astype(bool) | first_of_child | sb_changes
     ep["placement"] = new_placement.astype("int64").groupby(child, sort=False).cumsum()
-    ep["placement_start"] = (ep.groupby([child, ep["placement"]], sort=False)["decom"]
-                             .transform("first"))
+    ep["placement_start"] = ep.groupby([child, ep["placement"]], sort=False)["decom"].transform(
+        "first"
+    )
     return ep
 
 
@@ -107,15 +117,34 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
     ep = episodes if "poc" in episodes.columns else annotate_episodes(episodes)
     not_sb_decom = ep["decom"].where(~ep["short_break"])
     grouped = ep.assign(_care_start=not_sb_decom).groupby(["child_id", "poc"], sort=True)
-    out = grouped.agg(start=("poc_start", "first"), start_known=("poc_start_known", "first"),
-                      end=("dec", "last"), rec=("rec", "last"),
-                      short_break_only=("short_break", "all"),
-                      care_start=("_care_start", "min"), episodes=("decom", "size"))
+    out = grouped.agg(
+        start=("poc_start", "first"),
+        start_known=("poc_start_known", "first"),
+        end=("dec", "last"),
+        rec=("rec", "last"),
+        short_break_only=("short_break", "all"),
+        care_start=("_care_start", "min"),
+        episodes=("decom", "size"),
+    )
     # ``last`` skips missing values: take the DEC and REC of the final row itself.
     last_rows = ep.groupby(["child_id", "poc"], sort=True).tail(1).set_index(["child_id", "poc"])
     out["end"] = last_rows["dec"]
     out["rec"] = last_rows["rec"]
-    out["ended"] = out["end"].notna() & out["rec"].notna() & out["rec"].ne("X1")
+    out["ended"] = (
+        out["end"].notna() & out["rec"].notna() & out["rec"].ne("X1").fillna(False).astype(bool)
+    )
     out = out.reset_index()
-    return out[["child_id", "poc", "start", "start_known", "end", "rec", "ended",
-                "short_break_only", "care_start", "episodes"]]
+    return out[
+        [
+            "child_id",
+            "poc",
+            "start",
+            "start_known",
+            "end",
+            "rec",
+            "ended",
+            "short_break_only",
+            "care_start",
+            "episodes",
+        ]
+    ]

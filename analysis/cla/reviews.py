@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,16 @@ from analysis.cla.characteristics import by_code
 from analysis.cla.periods import annotate_episodes, periods_of_care, require_columns
 from analysis.dates import DateLike, bank_holidays, in_period, to_timestamp
 
-__all__ = ["FIRST_REVIEW_WORKING_DAYS", "VIEWS_CONVEYED_CODES", "review_timeliness",
-           "reviews_held", "reviews_in_timescale_pct", "monthly_review_timeliness",
-           "review_participation", "views_conveyed_pct"]
+__all__ = [
+    "FIRST_REVIEW_WORKING_DAYS",
+    "VIEWS_CONVEYED_CODES",
+    "review_timeliness",
+    "reviews_held",
+    "reviews_in_timescale_pct",
+    "monthly_review_timeliness",
+    "review_participation",
+    "views_conveyed_pct",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +61,55 @@ def _last_day_within_working_days(start: pd.Series, days: int) -> pd.Series:
     if not ok.any():
         return result
     years = start[ok].dt.year
-    hol = np.array(bank_holidays(int(years.min()) - 1, int(years.max()) + 2),
-                   dtype="datetime64[D]")
+    hol = np.array(bank_holidays(int(years.min()) - 1, int(years.max()) + 2), dtype="datetime64[D]")
     s = start[ok].to_numpy().astype("datetime64[D]")
     nxt = np.busday_offset(s, days + 1, roll="backward", holidays=hol)
     result[ok] = pd.to_datetime(nxt - np.timedelta64(1, "D"))
     return result
 
 
-def review_timeliness(reviews: pd.DataFrame, episodes: pd.DataFrame, *,
-                      reviews_from: DateLike | None = None,
-                      short_break_rule: bool = True) -> pd.DataFrame:
+def _review_periods(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Periods of care to number reviews in; a run of short-break-only periods is one.
+
+    Under V3 every short break is its own episode and period of care, and reviews fall between
+    breaks. Regulation 48 treats the series of short breaks as a single placement, so
+    consecutive short-break-only periods of a child are merged into one, open until the child's
+    next period of care that is not a short break.
+    """
+    poc = periods_of_care(annotate_episodes(episodes))
+    sb = poc["short_break_only"].astype(bool)
+    prev_sb = sb.groupby(poc["child_id"], sort=False).shift(fill_value=False).astype(bool)
+    poc["poc"] = (~(sb & prev_sb)).astype("int64").groupby(poc["child_id"], sort=False).cumsum()
+    merged = (
+        poc.groupby(["child_id", "poc"], sort=True)
+        .agg(
+            start=("start", "first"),
+            start_known=("start_known", "first"),
+            end=("end", "last"),
+            short_break_only=("short_break_only", "first"),
+        )
+        .reset_index()
+    )
+    merged["end"] = merged["end"].where(~merged["short_break_only"].astype(bool))
+    return merged
+
+
+def _infer_reviews_from(review_dates: pd.Series) -> pd.Timestamp | None:
+    """1 April of the collection year of the earliest review (each return holds its year)."""
+    earliest = review_dates.min()
+    if pd.isna(earliest):
+        return None
+    year = earliest.year if earliest.month >= 4 else earliest.year - 1
+    return pd.Timestamp(year=year, month=4, day=1)
+
+
+def review_timeliness(
+    reviews: pd.DataFrame,
+    episodes: pd.DataFrame,
+    *,
+    reviews_from: DateLike | Literal["infer"] | None = "infer",
+    short_break_rule: bool = True,
+) -> pd.DataFrame:
     """Due date and timeliness of every review (Care Planning Regulations 2010, reg. 33).
 
     Each review is placed in the period of care open on its date (the latest period of care
@@ -75,9 +121,12 @@ def review_timeliness(reviews: pd.DataFrame, episodes: pd.DataFrame, *,
     - sequence 2: due within 3 months of the first review;
     - sequence 3 (third or later): due within 6 months of the previous review.
 
-    For a period of care made only of short breaks (LS V3/V4) and ``short_break_rule``
-    (regulation 48), the first review is due within 3 months of the start and later ones within
-    6 months of the previous.
+    For a child looked after under a series of short breaks only (LS V3/V4) and
+    ``short_break_rule`` (regulation 48), the first review is due within 3 months of the start of
+    the first short break and later ones within 6 months of the previous. The series (consecutive
+    short-break-only periods of care, one per break under V3) counts as one period, running
+    until the child's next period of care that is not a short break, so reviews held between
+    breaks belong to it.
 
     A review is in time when held on or before its due date. A re-entry to care starts a new
     period of care, whose first review is again due within 20 working days.
@@ -89,12 +138,13 @@ def review_timeliness(reviews: pd.DataFrame, episodes: pd.DataFrame, *,
     episodes
         Processed ``episodes`` table (for the periods of care).
     reviews_from
-        Date from which ``reviews`` holds every review (e.g. the start of the earliest return
-        loaded). ``None`` (default) means the table holds every review of every period of care.
-        For a period of care that started before ``reviews_from`` (or whose RNE ``S`` episode is
-        not in ``episodes``), its earlier reviews may be missing: its first review in the data
-        cannot be judged (sequence, due date and ``in_time`` are NA) and later ones are taken as
-        third or later.
+        Date from which ``reviews`` holds every review. ``"infer"`` (default): 1 April of the
+        collection year of the earliest review, since each SSDA903 return holds the reviews of
+        its year. ``None``: the table holds every review of every period of care. For a period
+        of care that started before ``reviews_from`` (or whose RNE ``S`` episode is not in
+        ``episodes``), earlier reviews may be missing: its first review in the data cannot be
+        judged (sequence, due date and ``in_time`` are NA) and later ones are taken as third or
+        later (6-month rule).
     short_break_rule
         Apply regulation 48 to short-break-only periods of care.
 
@@ -107,23 +157,29 @@ def review_timeliness(reviews: pd.DataFrame, episodes: pd.DataFrame, *,
         period of care) and ``sequence`` (Int64: 1, 2, or 3 for third or later).
     """
     require_columns(reviews, ["child_id", "review", "review_code"], "reviews")
-    ep = annotate_episodes(episodes)
-    poc = periods_of_care(ep)[["child_id", "poc", "start", "start_known", "end",
-                               "short_break_only"]]
+    poc = _review_periods(episodes)
     rv = reviews.reset_index(drop=True).copy()
     rv["_row"] = np.arange(len(rv))
-    rv["review"] = pd.to_datetime(rv["review"])
+    rv["review"] = pd.to_datetime(rv["review"]).astype("datetime64[ns]")
+    poc["start"] = poc["start"].astype("datetime64[ns]")
     left = rv.loc[rv["review"].notna(), ["_row", "child_id", "review"]].sort_values("review")
     right = poc.loc[poc["start"].notna()].sort_values("start")
-    matched = pd.merge_asof(left, right, left_on="review", right_on="start", by="child_id",
-                            direction="backward")
-    in_care = matched["start"].notna() & (matched["end"].isna()
-                                          | matched["review"].le(matched["end"]))
+    # merge_asof needs one dtype for the key (object and pandas ``string`` may be mixed).
+    left["child_id"] = left["child_id"].astype("string")
+    right = right.assign(child_id=right["child_id"].astype("string"))
+    matched = pd.merge_asof(
+        left, right, left_on="review", right_on="start", by="child_id", direction="backward"
+    )
+    in_care = matched["start"].notna() & (
+        matched["end"].isna() | matched["review"].le(matched["end"])
+    )
     matched = matched.loc[in_care].sort_values(["child_id", "review", "_row"])
     group = [matched["child_id"], matched["poc"]]
     k = matched.groupby(group, sort=False).cumcount() + 1
     previous = matched.groupby(group, sort=False)["review"].shift()
     covered = matched["start_known"].astype(bool)
+    if isinstance(reviews_from, str) and reviews_from == "infer":
+        reviews_from = _infer_reviews_from(rv["review"])
     if reviews_from is not None:
         covered &= matched["start"].ge(to_timestamp(reviews_from))
     sequence = pd.Series(np.minimum(k, 3), index=matched.index, dtype="Int64")
@@ -139,8 +195,7 @@ def review_timeliness(reviews: pd.DataFrame, episodes: pd.DataFrame, *,
     due = due.mask(sequence.eq(1).fillna(False) & ~short, first_due)
     due = due.mask(sequence.eq(1).fillna(False) & short, first_due_short)
     due = due.mask(sequence.eq(2).fillna(False) & ~short, second_due)
-    due = due.mask(sequence.ge(2).fillna(False) & (short | sequence.eq(3).fillna(False)),
-                   later_due)
+    due = due.mask(sequence.ge(2).fillna(False) & (short | sequence.eq(3).fillna(False)), later_due)
     matched["due_date"] = due
     matched["sequence"] = sequence
 
@@ -151,9 +206,13 @@ def review_timeliness(reviews: pd.DataFrame, episodes: pd.DataFrame, *,
     out["sequence"] = out["sequence"].astype("Int64")
     not_judged = int(out["in_time"].isna().sum())
     if not_judged:
-        log.warning("%d of %d reviews cannot be judged for timeliness (outside any period of care "
-                    "in the episodes, or the first review in the data of a period of care that "
-                    "started before the reviews supplied)", not_judged, len(out))
+        log.warning(
+            "%d of %d reviews cannot be judged for timeliness (outside any period of care "
+            "in the episodes, or the first review in the data of a period of care that "
+            "started before the reviews supplied)",
+            not_judged,
+            len(out),
+        )
     columns = [c for c in ("la_code",) if c in out.columns]
     columns += ["child_id", "review", "review_code", "due_date", "in_time", "sequence"]
     out = out.sort_values(["child_id", "review", "_row"], kind="stable")
@@ -173,8 +232,9 @@ def reviews_held(reviews: pd.DataFrame, period_start: DateLike, period_end: Date
     return int(len(_held(reviews, period_start, period_end)))
 
 
-def reviews_in_timescale_pct(timeliness: pd.DataFrame, period_start: DateLike,
-                             period_end: DateLike) -> float:
+def reviews_in_timescale_pct(
+    timeliness: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> float:
     """Percentage of reviews held in the period that were in time (reg. 33).
 
     Parameters
@@ -196,8 +256,9 @@ def reviews_in_timescale_pct(timeliness: pd.DataFrame, period_start: DateLike,
     return float(held.astype(bool).sum()) / len(held) * 100
 
 
-def monthly_review_timeliness(timeliness: pd.DataFrame, period_start: DateLike,
-                              period_end: DateLike) -> pd.DataFrame:
+def monthly_review_timeliness(
+    timeliness: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Reviews held and in time, per calendar month of the period (reg. 33).
 
     Returns
@@ -212,24 +273,33 @@ def monthly_review_timeliness(timeliness: pd.DataFrame, period_start: DateLike,
     held = _held(timeliness, ps, pe)
     month = pd.to_datetime(held["review"]).dt.to_period("M").dt.to_timestamp()
     judged = held["in_time"].notna()
-    grouped = pd.DataFrame({
-        "month": month,
-        "reviews": 1,
-        "in_time": held["in_time"].fillna(False).astype("int64"),
-        "judged": judged.astype("int64"),
-    }).groupby("month")[["reviews", "in_time", "judged"]].sum()
+    grouped = (
+        pd.DataFrame(
+            {
+                "month": month,
+                "reviews": 1,
+                "in_time": held["in_time"].fillna(False).astype("int64"),
+                "judged": judged.astype("int64"),
+            }
+        )
+        .groupby("month")[["reviews", "in_time", "judged"]]
+        .sum()
+    )
     grouped = grouped.reindex(months, fill_value=0).astype("int64")
-    pct = (grouped["in_time"] / grouped["judged"].where(grouped["judged"].gt(0)) * 100)
-    return pd.DataFrame({
-        "month": months,
-        "reviews": grouped["reviews"].to_numpy(),
-        "in_time": grouped["in_time"].to_numpy(),
-        "in_time_pct": pct.astype("float64").to_numpy(),
-    })
+    pct = grouped["in_time"] / grouped["judged"].where(grouped["judged"].gt(0)) * 100
+    return pd.DataFrame(
+        {
+            "month": months,
+            "reviews": grouped["reviews"].to_numpy(),
+            "in_time": grouped["in_time"].to_numpy(),
+            "in_time_pct": pct.astype("float64").to_numpy(),
+        }
+    )
 
 
-def review_participation(reviews: pd.DataFrame, period_start: DateLike,
-                         period_end: DateLike) -> pd.DataFrame:
+def review_participation(
+    reviews: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Reviews held in the period by the child's participation (REVIEW_CODE PN0-PN7).
 
     DfE SSDA903 guidance, REVIEW_CODE. Every code PN0-PN7 is listed (zero rows included); the
@@ -244,8 +314,9 @@ def review_participation(reviews: pd.DataFrame, period_start: DateLike,
     return by_code(held["review_code"], codelists.codes("REVIEW_CODE"))
 
 
-def views_conveyed_pct(reviews: pd.DataFrame, period_start: DateLike,
-                       period_end: DateLike) -> float:
+def views_conveyed_pct(
+    reviews: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> float:
     """Percentage of reviews held in the period at which the child's views were conveyed.
 
     Numerator: REVIEW_CODE PN1-PN6. Denominator: all reviews held in the period, PN0 (child

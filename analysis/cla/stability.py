@@ -30,8 +30,12 @@ from analysis.cla.looked_after import cla_at
 from analysis.cla.periods import ADOPTION_PLACE, annotate_episodes, require_columns
 from analysis.dates import DateLike, add_months, age_at, open_at, to_timestamp
 
-__all__ = ["placements_during_year", "short_term_stability_pct", "long_term_stability_children",
-           "long_term_stability_pct"]
+__all__ = [
+    "placements_during_year",
+    "short_term_stability_pct",
+    "long_term_stability_children",
+    "long_term_stability_pct",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +45,9 @@ def _year_start(year_end: DateLike) -> pd.Timestamp:
     return add_months(year_end, -12) + pd.Timedelta(days=1)
 
 
-def placements_during_year(episodes: pd.DataFrame, year_start: DateLike,
-                           year_end: DateLike) -> pd.Series:
+def placements_during_year(
+    episodes: pd.DataFrame, year_start: DateLike, year_end: DateLike
+) -> pd.Series:
     """Count the placements of each child during the year (NI 62 counting rule).
 
     The placement open at ``year_start`` (an episode with ``decom <= year_start`` and no DEC or a
@@ -71,8 +76,9 @@ def placements_during_year(episodes: pd.DataFrame, year_start: DateLike,
     starts_placement = care["decom"].eq(care["placement_start"])
     new_in_year = starts_placement & care["decom"].gt(ys) & care["decom"].le(ye)
     child = care["child_id"]
-    counts = (open_at_start.groupby(child).any().astype("int64")
-              + new_in_year.groupby(child).sum().astype("int64"))
+    counts = open_at_start.groupby(child).any().astype("int64") + new_in_year.groupby(
+        child
+    ).sum().astype("int64")
     counts = counts.loc[counts.gt(0)].sort_index()
     counts.index.name = "child_id"
     return counts.rename("placements")
@@ -105,8 +111,9 @@ def short_term_stability_pct(episodes: pd.DataFrame, year_end: DateLike) -> floa
     return float(per_child.ge(3).sum()) / len(cla) * 100
 
 
-def long_term_stability_children(episodes: pd.DataFrame, children: pd.DataFrame,
-                                 year_end: DateLike) -> pd.DataFrame:
+def long_term_stability_children(
+    episodes: pd.DataFrame, children: pd.DataFrame, year_end: DateLike
+) -> pd.DataFrame:
     """List the long-term stability (former NI 63) cohort: one row per child in the denominator.
 
     Denominator: children looked after at ``year_end`` (:func:`~analysis.cla.cla_at`), aged
@@ -142,46 +149,62 @@ def long_term_stability_children(episodes: pd.DataFrame, children: pd.DataFrame,
     ep = annotate_episodes(episodes)
     placements = ep.drop_duplicates(["child_id", "placement"], keep="first")
     prev = placements[["child_id", "placement", "poc", "placement_start"]].copy()
-    same_child = prev["child_id"].eq(prev["child_id"].shift())
+    same_child = prev["child_id"].eq(prev["child_id"].shift()).fillna(False).astype(bool)
     prev["previous_placement_start"] = prev["placement_start"].shift().where(same_child)
     prev["previous_poc"] = prev["poc"].shift().where(same_child)
     cla = cla_at(ep, ye)
-    cla = cla.merge(prev[["child_id", "placement", "previous_placement_start", "previous_poc"]],
-                    on=["child_id", "placement"], how="left", validate="one_to_one")
+    cla = cla.merge(
+        prev[["child_id", "placement", "previous_placement_start", "previous_poc"]],
+        on=["child_id", "placement"],
+        how="left",
+        validate="one_to_one",
+    )
     dob = children.drop_duplicates("child_id", keep="last").set_index("child_id")["dob"]
     age = age_at(cla["child_id"].map(dob), ye)
     under_16 = age.lt(16).fillna(False).astype(bool)
     if age.isna().any():
-        log.warning("%d children looked after at %s have no date of birth and are left out of "
-                    "long-term stability", int(age.isna().sum()), ye.date())
+        log.warning(
+            "%d children looked after at %s have no date of birth and are left out of "
+            "long-term stability",
+            int(age.isna().sum()),
+            ye.date(),
+        )
     care_cutoff = add_months(ye, -30)
     place_cutoff = add_months(ye, -24)
     long_care = cla["poc_start"].le(care_cutoff)
     unknown = under_16 & ~long_care & ~cla["poc_start_known"]
     if unknown.any():
-        log.warning("%d children looked after at %s have a period of care that started before "
-                    "the episodes supplied and less than 2.5 years of it in the data; they are "
-                    "left out of long-term stability (supply longer histories)",
-                    int(unknown.sum()), ye.date())
+        log.warning(
+            "%d children looked after at %s have a period of care that started before "
+            "the episodes supplied and less than 2.5 years of it in the data; they are "
+            "left out of long-term stability (supply longer histories)",
+            int(unknown.sum()),
+            ye.date(),
+        )
     cohort = cla.loc[under_16 & long_care].copy()
-    previous_ok = (cohort["place"].isin(ADOPTION_PLACE)
-                   & cohort["previous_poc"].eq(cohort["poc"])
-                   & cohort["previous_placement_start"].le(place_cutoff))
+    previous_ok = (
+        cohort["place"].isin(ADOPTION_PLACE)
+        & cohort["previous_poc"].eq(cohort["poc"])
+        & cohort["previous_placement_start"].le(place_cutoff)
+    )
     cohort["stable"] = cohort["placement_start"].le(place_cutoff) | previous_ok
     previous = cohort["previous_placement_start"].where(cohort["previous_poc"].eq(cohort["poc"]))
-    out = pd.DataFrame({
-        "child_id": cohort["child_id"],
-        "period_start": cohort["poc_start"],
-        "placement_start": cohort["placement_start"],
-        "previous_placement_start": pd.to_datetime(previous),
-        "place": cohort["place"],
-        "stable": cohort["stable"].astype(bool),
-    })
+    out = pd.DataFrame(
+        {
+            "child_id": cohort["child_id"],
+            "period_start": cohort["poc_start"],
+            "placement_start": cohort["placement_start"],
+            "previous_placement_start": pd.to_datetime(previous),
+            "place": cohort["place"],
+            "stable": cohort["stable"].astype(bool),
+        }
+    )
     return out.sort_values("child_id").reset_index(drop=True)
 
 
-def long_term_stability_pct(episodes: pd.DataFrame, children: pd.DataFrame,
-                            year_end: DateLike) -> float:
+def long_term_stability_pct(
+    episodes: pd.DataFrame, children: pd.DataFrame, year_end: DateLike
+) -> float:
     """Long-term placement stability (former NI 63), percent.
 
     Percentage of the cohort of :func:`long_term_stability_children` (looked after at

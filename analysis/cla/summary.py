@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
 from analysis.cla.flows import ceased_in_period, started_in_period
@@ -13,14 +15,28 @@ from analysis.dates import DateLike
 __all__ = ["SUMMARY_MEASURES", "cla_summary"]
 
 #: Measures of :func:`cla_summary`, in order.
-SUMMARY_MEASURES = ("cla_count", "cla_rate_per_10k", "started_count", "ceased_count",
-                    "reviews_held", "reviews_in_timescale_pct", "short_term_stability_pct",
-                    "long_term_stability_pct")
+SUMMARY_MEASURES = (
+    "cla_count",
+    "cla_rate_per_10k",
+    "started_count",
+    "ceased_count",
+    "reviews_held",
+    "reviews_in_timescale_pct",
+    "short_term_stability_pct",
+    "long_term_stability_pct",
+)
 
 
-def cla_summary(episodes: pd.DataFrame, children: pd.DataFrame, reviews: pd.DataFrame,
-                population: float, period_start: DateLike, period_end: DateLike, *,
-                reviews_from: DateLike | None = None) -> pd.DataFrame:
+def cla_summary(
+    episodes: pd.DataFrame,
+    children: pd.DataFrame,
+    reviews: pd.DataFrame,
+    population: float,
+    period_start: DateLike,
+    period_end: DateLike,
+    *,
+    reviews_from: DateLike | Literal["infer"] | None = "infer",
+) -> pd.DataFrame:
     """Headline figures of the period, each from its definition function.
 
     - ``cla_count``, ``cla_rate_per_10k``: children looked after at ``period_end`` (DfE CLA;
@@ -49,11 +65,13 @@ def cla_summary(episodes: pd.DataFrame, children: pd.DataFrame, reviews: pd.Data
         "started_count": int(len(started_in_period(episodes, period_start, period_end))),
         "ceased_count": int(len(ceased_in_period(episodes, period_start, period_end))),
         "reviews_held": reviews_held(reviews, period_start, period_end),
-        "reviews_in_timescale_pct": reviews_in_timescale_pct(timeliness, period_start,
-                                                             period_end),
+        "reviews_in_timescale_pct": reviews_in_timescale_pct(timeliness, period_start, period_end),
         "short_term_stability_pct": short_term_stability_pct(episodes, period_end),
         "long_term_stability_pct": long_term_stability_pct(episodes, children, period_end),
     }
-    return pd.DataFrame({"measure": list(SUMMARY_MEASURES),
-                         "value": pd.Series([values[m] for m in SUMMARY_MEASURES],
-                                            dtype="object")})
+    return pd.DataFrame(
+        {
+            "measure": list(SUMMARY_MEASURES),
+            "value": pd.Series([values[m] for m in SUMMARY_MEASURES], dtype="object"),
+        }
+    )

@@ -1,9 +1,12 @@
-"""SSDA903 code descriptions and groupings, loaded from ``ssda903.yml`` (codes as data).
+"""Code descriptions and groupings of the statutory returns, as data.
 
-The YAML holds, per 903 field (``PLACE``, ``LS``, ``RNE``, ``REC``, ``CIN``, ``REVIEW_CODE``,
-``ETHNIC``, ``SEX``), the valid codes of the 2023-24 return in DfE order with the DfE guidance
-wording, ``extra`` codes that can be described but are not valid in that return, and the groups DfE
-publishes (ethnic major groups, legal status groups).
+- ``ssda903.yml``: per 903 field (``PLACE``, ``LS``, ``RNE``, ``REC``, ``CIN``, ``REVIEW_CODE``,
+  ``ETHNIC``, ``SEX``), the valid codes of the 2023-24 return in DfE order with the DfE guidance
+  wording, ``extra`` codes that can be described but are not valid in that return, and the groups
+  DfE publishes (ethnic major groups, legal status groups). Read with :func:`describe`,
+  :func:`codes`, :func:`groups`, :func:`major_ethnic_group`.
+- ``cin_census.yml``: CIN census XSD code lists (category of abuse, primary need, reason for
+  closure, referral source, gender). Read with :func:`describe_cin` and :func:`cin_codes`.
 """
 
 from __future__ import annotations
@@ -15,17 +18,32 @@ from typing import Any
 import pandas as pd
 import yaml
 
-__all__ = ["NOT_KNOWN", "codes", "describe", "descriptions", "fields", "group_of", "groups",
-           "major_ethnic_group", "title"]
+__all__ = [
+    "NOT_KNOWN",
+    "cin_codes",
+    "codes",
+    "describe",
+    "describe_cin",
+    "descriptions",
+    "fields",
+    "group_of",
+    "groups",
+    "major_ethnic_group",
+    "title",
+]
 
 #: Label used for a missing code (and for the ethnic group of REFU/NOBT).
 NOT_KNOWN = "Not known"
 
 
 @cache
-def _spec() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("ssda903.yml").read_text(encoding="utf-8")
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def _spec() -> dict[str, Any]:
+    return _load("ssda903.yml")
 
 
 def _field(field: str) -> dict[str, Any]:
@@ -34,6 +52,17 @@ def _field(field: str) -> dict[str, Any]:
         return spec[field.upper()]
     except KeyError:
         raise KeyError(f"unknown SSDA903 field {field!r}; known: {', '.join(spec)}") from None
+
+
+def _cin_type(xsd_type: str) -> dict[str, str]:
+    spec = _load("cin_census.yml")
+    try:
+        listed = spec[xsd_type.lower()]["codes"]
+    except KeyError:
+        raise KeyError(
+            f"unknown CIN census code list {xsd_type!r}; known: {', '.join(spec)}"
+        ) from None
+    return {str(k): str(v) for k, v in listed.items()}
 
 
 def _is_missing(code: object) -> bool:
@@ -136,3 +165,33 @@ def major_ethnic_group(code: object) -> str:
         return group_of("ETHNIC", code)
     except KeyError:
         return NOT_KNOWN
+
+
+def cin_codes(xsd_type: str) -> list[str]:
+    """Return the codes of a CIN census XSD code list (``"categoryofabuse"``), in schema order."""
+    return list(_cin_type(xsd_type))
+
+
+def describe_cin(xsd_type: str, code: object) -> str:
+    """Describe a CIN census code in the wording of the DfE CIN census XML schema.
+
+    Parameters
+    ----------
+    xsd_type
+        XSD code-list name: ``"categoryofabuse"``, ``"primaryneedcodetype"``,
+        ``"reasonforclosuretype"``, ``"referralsourcetype"`` or ``"gendertype"``.
+    code
+        The code, e.g. ``"NEG"``. A missing code or ``"Not known"`` gives ``"Not known"``.
+
+    Raises
+    ------
+    KeyError
+        When the code list or the code is unknown.
+    """
+    if _is_missing(code) or code == NOT_KNOWN:
+        return NOT_KNOWN
+    table = _cin_type(xsd_type)
+    try:
+        return table[str(code).strip()]
+    except KeyError:
+        raise KeyError(f"unknown {xsd_type} code {code!r}") from None

@@ -25,7 +25,13 @@ import logging
 import numpy as np
 import pandas as pd
 
-from analysis.dates import DateLike, in_period, to_timestamp, working_days_after
+from analysis.dates import (
+    DateLike,
+    add_months_series,
+    in_period,
+    to_timestamp,
+    working_days_after,
+)
 
 __all__ = [
     "CIN_PLAN_WINDOW_DAYS",
@@ -50,12 +56,25 @@ OUTCOME_CIN = "CIN plan"
 OUTCOME_NFA = "No further action"
 OUTCOME_NO_CP = "No CP plan"
 
-ICPC_COLUMNS = ["la_code", "child_id", "s47_start", "icpc_date", "working_days",
-                "within_15_days", "led_to_plan", "outcome"]
+ICPC_COLUMNS = [
+    "la_code",
+    "child_id",
+    "s47_start",
+    "icpc_date",
+    "working_days",
+    "within_15_days",
+    "led_to_plan",
+    "outcome",
+]
 
 
-def icpcs(s47: pd.DataFrame, cp_plans: pd.DataFrame, period_start: DateLike,
-          period_end: DateLike, cin_plans: pd.DataFrame | None = None) -> pd.DataFrame:
+def icpcs(
+    s47: pd.DataFrame,
+    cp_plans: pd.DataFrame,
+    period_start: DateLike,
+    period_end: DateLike,
+    cin_plans: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """List initial child protection conferences held in the period, with timeliness and outcome.
 
     Definitions: DfE *Characteristics of children in need*, table C4 (ICPCs and working days from
@@ -98,25 +117,36 @@ def icpcs(s47: pd.DataFrame, cp_plans: pd.DataFrame, period_start: DateLike,
         (Int64), ``within_15_days`` (bool), ``led_to_plan`` (bool), ``outcome`` (str); sorted by
         ``icpc_date``, ``la_code``, ``child_id``; index reset.
     """
-    held = s47.loc[s47["icpc_date"].notna()
-                   & in_period(s47["icpc_date"], period_start, period_end),
-                   [*CHILD_KEY, "s47_start", "icpc_date"]]
-    held = held.sort_values([*CHILD_KEY, "icpc_date", "s47_start"], kind="stable",
-                            na_position="last")
+    held = s47.loc[
+        s47["icpc_date"].notna() & in_period(s47["icpc_date"], period_start, period_end),
+        [*CHILD_KEY, "s47_start", "icpc_date"],
+    ]
+    held = held.sort_values(
+        [*CHILD_KEY, "icpc_date", "s47_start"], kind="stable", na_position="last"
+    )
     dup = held.duplicated([*CHILD_KEY, "icpc_date"], keep="first")
     if dup.any():
-        logger.info("%d s47 rows share a conference date with another enquiry of the same child;"
-                    " counted as one ICPC", int(dup.sum()))
+        logger.info(
+            "%d s47 rows share a conference date with another enquiry of the same child;"
+            " counted as one ICPC",
+            int(dup.sum()),
+        )
     out = held.loc[~dup].reset_index(drop=True)
 
     out["working_days"] = working_days_after(out["s47_start"], out["icpc_date"])
     out["within_15_days"] = (out["working_days"] <= ICPC_WORKING_DAYS).fillna(False).astype(bool)
     if out["s47_start"].isna().any():
-        logger.warning("%d ICPCs have no s47 start date; counted as not within 15 working days",
-                       int(out["s47_start"].isna().sum()))
+        logger.warning(
+            "%d ICPCs have no s47 start date; counted as not within 15 working days",
+            int(out["s47_start"].isna().sum()),
+        )
 
-    plan_starts = (cp_plans[[*CHILD_KEY, "cpp_start"]].dropna(subset=["cpp_start"])
-                   .drop_duplicates().rename(columns={"cpp_start": "icpc_date"}))
+    plan_starts = (
+        cp_plans[[*CHILD_KEY, "cpp_start"]]
+        .dropna(subset=["cpp_start"])
+        .drop_duplicates()
+        .rename(columns={"cpp_start": "icpc_date"})
+    )
     out = out.merge(plan_starts, on=[*CHILD_KEY, "icpc_date"], how="left", indicator=True)
     out["led_to_plan"] = out.pop("_merge").eq("both").astype(bool)
 
@@ -124,8 +154,9 @@ def icpcs(s47: pd.DataFrame, cp_plans: pd.DataFrame, period_start: DateLike,
         out["outcome"] = np.where(out["led_to_plan"], OUTCOME_CP, OUTCOME_NO_CP)
     else:
         cin = _cin_plan_after(out, cin_plans)
-        out["outcome"] = np.select([out["led_to_plan"], cin], [OUTCOME_CP, OUTCOME_CIN],
-                                   default=OUTCOME_NFA)
+        out["outcome"] = np.select(
+            [out["led_to_plan"], cin], [OUTCOME_CP, OUTCOME_CIN], default=OUTCOME_NFA
+        )
     out["outcome"] = out["outcome"].astype(object)
     out = out.sort_values(["icpc_date", *CHILD_KEY], kind="stable").reset_index(drop=True)
     return out[ICPC_COLUMNS]
@@ -137,8 +168,9 @@ def _cin_plan_after(conferences: pd.DataFrame, cin_plans: pd.DataFrame) -> pd.Se
     plans = cin_plans[[*CHILD_KEY, "cin_plan_start", "cin_plan_end"]]
     pairs = keys.merge(plans, on=CHILD_KEY, how="inner")
     window_end = pairs["icpc_date"] + pd.Timedelta(days=CIN_PLAN_WINDOW_DAYS)
-    hit = ((pairs["cin_plan_start"] <= window_end)
-           & (pairs["cin_plan_end"].isna() | (pairs["cin_plan_end"] > pairs["icpc_date"])))
+    hit = (pairs["cin_plan_start"] <= window_end) & (
+        pairs["cin_plan_end"].isna() | (pairs["cin_plan_end"] > pairs["icpc_date"])
+    )
     rows = pairs.loc[hit, "_row"].unique()
     return pd.Series(conferences.index.isin(rows), index=conferences.index)
 
@@ -173,8 +205,9 @@ def icpc_summary(icpc_table: pd.DataFrame) -> dict[str, float | int]:
     }
 
 
-def monthly_icpc_timeliness(icpc_table: pd.DataFrame, period_start: DateLike,
-                            period_end: DateLike) -> pd.DataFrame:
+def monthly_icpc_timeliness(
+    icpc_table: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """ICPCs and the share within 15 working days, by calendar month of the conference.
 
     Definition: DfE *Characteristics of children in need*, table C4, by month. Boundary
@@ -202,13 +235,19 @@ def monthly_icpc_timeliness(icpc_table: pd.DataFrame, period_start: DateLike,
     counts = grouped.size().reindex(months, fill_value=0).astype("int64")
     within = grouped.sum().reindex(months, fill_value=0).astype("int64")
     pct = (within / counts.where(counts > 0)) * 100
-    return pd.DataFrame({"month": months, "icpcs": counts.to_numpy(),
-                         "within_15_days": within.to_numpy(),
-                         "within_15_days_pct": pct.to_numpy(dtype="float64")})
+    return pd.DataFrame(
+        {
+            "month": months,
+            "icpcs": counts.to_numpy(),
+            "within_15_days": within.to_numpy(),
+            "within_15_days_pct": pct.to_numpy(dtype="float64"),
+        }
+    )
 
 
-def review_conference_timeliness(cp_reviews: pd.DataFrame, cp_plans: pd.DataFrame,
-                                 period_start: DateLike, period_end: DateLike) -> pd.DataFrame:
+def review_conference_timeliness(
+    cp_reviews: pd.DataFrame, cp_plans: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """List review child protection conferences held in the period, with due date and timeliness.
 
     Definition: Working Together to Safeguard Children: the first review conference within
@@ -251,8 +290,9 @@ def review_conference_timeliness(cp_reviews: pd.DataFrame, cp_plans: pd.DataFram
     rev = rev.drop_duplicates()
     early = rev["review_date"] < rev["cpp_start"]
     if early.any():
-        logger.warning("%d CP reviews are dated before their plan start; not counted",
-                       int(early.sum()))
+        logger.warning(
+            "%d CP reviews are dated before their plan start; not counted", int(early.sum())
+        )
         rev = rev.loc[~early]
     rev = rev.sort_values([*plan_key, "review_date"], kind="stable").reset_index(drop=True)
 
@@ -260,8 +300,8 @@ def review_conference_timeliness(cp_reviews: pd.DataFrame, cp_plans: pd.DataFram
     previous = rev["review_date"].shift().where(same_plan)
     rev["review_number"] = rev.groupby(plan_key, sort=False).cumcount() + 1
     rev["previous_date"] = previous.fillna(rev["cpp_start"])
-    first_due = rev["cpp_start"] + pd.DateOffset(months=3)
-    later_due = rev["previous_date"] + pd.DateOffset(months=6)
+    first_due = add_months_series(rev["cpp_start"], 3)
+    later_due = add_months_series(rev["previous_date"], 6)
     rev["due_date"] = later_due.where(same_plan, first_due)
     rev["in_time"] = (rev["review_date"] <= rev["due_date"]).astype(bool)
 
@@ -272,5 +312,16 @@ def review_conference_timeliness(cp_reviews: pd.DataFrame, cp_plans: pd.DataFram
         logger.warning("%d CP reviews have no matching plan in cp_plans", int(orphans.sum()))
     rev = rev.loc[in_period(rev["review_date"], period_start, period_end)]
     rev = rev.sort_values(["review_date", *CHILD_KEY], kind="stable").reset_index(drop=True)
-    return rev[["la_code", "child_id", "cpp_start", "cpp_end", "review_date", "review_number",
-                "previous_date", "due_date", "in_time"]]
+    return rev[
+        [
+            "la_code",
+            "child_id",
+            "cpp_start",
+            "cpp_end",
+            "review_date",
+            "review_number",
+            "previous_date",
+            "due_date",
+            "in_time",
+        ]
+    ]

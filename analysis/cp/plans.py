@@ -75,8 +75,26 @@ SEX_LABELS: dict[str, str] = {
 
 #: CIN census XSD ``ethnicitytype`` codes, in the XSD order.
 ETHNICITY_CODES: tuple[str, ...] = (
-    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
-    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+    "WBRI",
+    "WIRI",
+    "WIRT",
+    "WOTH",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
 )
 
 #: DfE table D5 duration bands (labels worded to match the D5 boundaries), in D5 order.
@@ -88,13 +106,19 @@ DURATION_BAND_CODES: tuple[str, ...] = (
     "2 years or more",
 )
 #: The DfE D5 file column of each band, for joining to the published LA figures.
-DURATION_BAND_D5_COLUMNS: dict[str, str] = dict(zip(DURATION_BAND_CODES, (
-    "3_months_or_less",
-    "more_than_3_months_6_months",
-    "more_than_6_months_less_than_1_year",
-    "1_year_less_than_2_years",
-    "2_years_or_more",
-), strict=True))
+DURATION_BAND_D5_COLUMNS: dict[str, str] = dict(
+    zip(
+        DURATION_BAND_CODES,
+        (
+            "3_months_or_less",
+            "more_than_3_months_6_months",
+            "more_than_6_months_less_than_1_year",
+            "1_year_less_than_2_years",
+            "2_years_or_more",
+        ),
+        strict=True,
+    )
+)
 
 MISSING_CODE = "Missing"
 
@@ -132,8 +156,9 @@ def _count_codes(values: pd.Series, codes: Sequence[str]) -> pd.DataFrame:
     count = counts.reindex(order, fill_value=0).astype("int64")
     total = int(count.sum())
     percent = count / total * 100 if total else pd.Series(np.nan, index=order)
-    return pd.DataFrame({"code": order, "count": count.to_numpy(),
-                         "percent": percent.to_numpy(dtype="float64")})
+    return pd.DataFrame(
+        {"code": order, "count": count.to_numpy(), "percent": percent.to_numpy(dtype="float64")}
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,8 +336,9 @@ def plans_by_duration_at(cp_plans: pd.DataFrame, date: DateLike) -> pd.DataFrame
     return _band_table(plan_duration_band(open_plans["cpp_start"], date))
 
 
-def ended_plans_by_duration(cp_plans: pd.DataFrame, period_start: DateLike,
-                            period_end: DateLike) -> pd.DataFrame:
+def ended_plans_by_duration(
+    cp_plans: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Plans that ended in the period, by their length (DfE D5 bands).
 
     Definition: DfE *Characteristics of children in need*, plans ceasing during the year by
@@ -415,8 +441,9 @@ def reaching_15_months(cp_plans: pd.DataFrame, date: DateLike, horizon_months: i
 # --------------------------------------------------------------------------------------------
 # plans started, repeat plans
 # --------------------------------------------------------------------------------------------
-def plans_started(cp_plans: pd.DataFrame, period_start: DateLike,
-                  period_end: DateLike) -> pd.DataFrame:
+def plans_started(
+    cp_plans: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Child protection plans starting in the period.
 
     Definition: DfE *Characteristics of children in need*, table D3 denominator (plans starting
@@ -439,8 +466,9 @@ def plans_started(cp_plans: pd.DataFrame, period_start: DateLike,
     return started.sort_values([*CHILD_KEY, "cpp_start"], kind="stable").reset_index(drop=True)
 
 
-def second_subsequent_plans(cp_plans: pd.DataFrame, period_start: DateLike,
-                            period_end: DateLike) -> pd.DataFrame:
+def second_subsequent_plans(
+    cp_plans: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
     """Plans starting in the period that are a second or subsequent plan for the child ("ever").
 
     Definition: DfE *Characteristics of children in need*, table D3 ("child protection plans
@@ -498,16 +526,18 @@ def cp_by_category_at(cp_plans: pd.DataFrame, date: DateLike) -> pd.DataFrame:
     return _count_codes(open_plans["latest_category"], CATEGORY_CODES)
 
 
-def _with_child_field(cp_plans: pd.DataFrame, cin_children: pd.DataFrame, date: DateLike,
-                      field: str) -> pd.Series:
+def _with_child_field(
+    cp_plans: pd.DataFrame, cin_children: pd.DataFrame, date: DateLike, field: str
+) -> pd.Series:
     open_plans = _one_plan_per_child(cp_plans_open_at(cp_plans, date))
     children = cin_children.drop_duplicates(CHILD_KEY, keep="last")[[*CHILD_KEY, field]]
     merged = open_plans[CHILD_KEY].merge(children, on=CHILD_KEY, how="left")
     return merged[field]
 
 
-def cp_by_sex_at(cp_plans: pd.DataFrame, cin_children: pd.DataFrame,
-                 date: DateLike) -> pd.DataFrame:
+def cp_by_sex_at(
+    cp_plans: pd.DataFrame, cin_children: pd.DataFrame, date: DateLike
+) -> pd.DataFrame:
     """Children subject to a plan at ``date`` by sex (CIN census ``GenderCurrent``).
 
     Definition: DfE *Characteristics of children in need*, table D1 (by gender). Codes from the
@@ -534,8 +564,9 @@ def cp_by_sex_at(cp_plans: pd.DataFrame, cin_children: pd.DataFrame,
     return _count_codes(sex, SEX_CODES)
 
 
-def cp_by_ethnicity_at(cp_plans: pd.DataFrame, cin_children: pd.DataFrame,
-                       date: DateLike) -> pd.DataFrame:
+def cp_by_ethnicity_at(
+    cp_plans: pd.DataFrame, cin_children: pd.DataFrame, date: DateLike
+) -> pd.DataFrame:
     """Children subject to a plan at ``date`` by ethnicity (CIN census ``Ethnicity`` code).
 
     Definition: DfE *Characteristics of children in need*, table D1 (by ethnicity). Codes from
@@ -557,5 +588,6 @@ def cp_by_ethnicity_at(cp_plans: pd.DataFrame, cin_children: pd.DataFrame,
     pandas.DataFrame
         Columns ``code``, ``count``, ``percent``; every ``ethnicitytype`` code listed.
     """
-    return _count_codes(_with_child_field(cp_plans, cin_children, date, "ethnicity"),
-                        ETHNICITY_CODES)
+    return _count_codes(
+        _with_child_field(cp_plans, cin_children, date, "ethnicity"), ETHNICITY_CODES
+    )

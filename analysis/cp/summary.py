@@ -33,9 +33,14 @@ CP_SUMMARY_MEASURES: tuple[str, ...] = (
 )
 
 
-def cp_summary(cp_plans: pd.DataFrame, s47: pd.DataFrame, population: float | None,
-               period_start: DateLike, period_end: DateLike,
-               cin_plans: pd.DataFrame | None = None) -> pd.DataFrame:
+def cp_summary(
+    cp_plans: pd.DataFrame,
+    s47: pd.DataFrame,
+    population: float | None,
+    period_start: DateLike,
+    period_end: DateLike,
+    cin_plans: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Headline child protection measures for a period.
 
     Definitions (DfE *Characteristics of children in need*; Working Together to Safeguard
@@ -88,5 +93,6 @@ def cp_summary(cp_plans: pd.DataFrame, s47: pd.DataFrame, population: float | No
         plans_15_months_plus_at(cp_plans, period_end),
         plans_24_months_plus_at(cp_plans, period_end),
     ]
-    return pd.DataFrame({"measure": list(CP_SUMMARY_MEASURES),
-                         "value": pd.Series(values, dtype=object)})
+    return pd.DataFrame(
+        {"measure": list(CP_SUMMARY_MEASURES), "value": pd.Series(values, dtype=object)}
+    )

@@ -20,16 +20,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.ingest", description=__doc__)
     parser.add_argument("--raw", type=Path, required=True, help="raw folder (read only)")
     parser.add_argument("--out", type=Path, required=True, help="processed folder")
-    parser.add_argument("--reference", type=Path, required=True,
-                        help="folder with the DfE specification files")
+    parser.add_argument(
+        "--reference", type=Path, required=True, help="folder with the DfE specification files"
+    )
     parser.add_argument("--key", type=Path, required=True, help="pseudonymisation key file")
     parser.add_argument("--la", nargs="*", default=None, help="restrict to these LA codes")
     parser.add_argument("--progress", action="store_true", help="show a progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        run_ingest(args.raw, args.out, args.reference, args.key, la_codes=args.la,
-                   progress=args.progress)
+        run_ingest(
+            args.raw, args.out, args.reference, args.key, la_codes=args.la, progress=args.progress
+        )
     except UserFacingError as err:
         logging.getLogger("analysis.ingest").error("%s", err)
         return 2

@@ -1,8 +1,9 @@
 """CIN census XML returns (child in need and child protection): ``<la>/cin_census/<YYYY-YY>.xml``.
 
-The file is streamed with :class:`xml.etree.ElementTree.XMLPullParser`, fed line by line so that
-every element's line number is known for the data-quality log; each ``<Child>`` is dropped from
-memory once read. DfE's schema (``cin_census_2024_xsd_elements.csv`` in ``reference_dir``), no XML
+The file is streamed with :func:`xml.etree.ElementTree.iterparse`: each ``<Child>`` is read once
+complete and then dropped from memory. Line numbers for the data-quality log come from the
+position of each start tag in the file (the n-th start tag is the n-th element in document
+order). DfE's schema (``cin_census_2024_xsd_elements.csv`` in ``reference_dir``), no XML
 namespace, dates ``YYYY-MM-DD``.
 
 One file gives six tables (``schemas.yml``): ``cin_children`` (one row per ``<Child>``),
@@ -16,6 +17,7 @@ quarantined too (it cannot be tied to a plan).
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -36,25 +38,138 @@ from analysis.ingest.validate import check_table
 log = logging.getLogger(__name__)
 
 ROOT = "Message"
-CHUNK = 1 << 20
-_CHILD_PARENTS = {"ChildIdentifiers", "ChildCharacteristics"}
-_SUB_ELEMENTS = {"CINPlanDates": "cin_plans", "Section47": "s47",
-                 "ChildProtectionPlans": "cp_plans"}
+_SUB_ELEMENTS = {
+    "CINPlanDates": "cin_plans",
+    "Section47": "s47",
+    "ChildProtectionPlans": "cp_plans",
+}
 _HEADER_FIELDS = {"Year", "ReferenceDate", "LEA", "Collection"}
 TABLES = ("cin_children", "cin_episodes", "cin_plans", "s47", "cp_plans", "cp_reviews")
+_MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!.*?>|<(?=[^/!?])", re.S)
+
+
+class _Rows:
+    """Raw rows of one table, column-wise: text per field and the element index it came from."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.values: dict[str, list[str]] = {f: [] for f in fields}
+        self.at: dict[str, list[int]] = {f: [] for f in fields}
+        self.rows: list[int] = []
+
+    def add(self, row: int, found: dict[str, tuple[str, int]], copied: dict[str, str]) -> None:
+        self.rows.append(row)
+        for f in self.fields:
+            if f in found:
+                text, at = found[f]
+            else:
+                text, at = copied.get(f, ""), row
+            self.values[f].append(text)
+            self.at[f].append(at)
 
 
 @dataclass
 class CinRows:
-    """Raw rows of one CIN census file, per table: values as text, ``@Field`` = element line."""
+    """Raw rows of one CIN census file.
 
+    Element positions are document-order indices of the elements (the root is 0); ``lines`` maps
+    them to line numbers (``None`` when the file's encoding does not allow it).
+    """
+
+    tables: dict[str, _Rows]
     header: dict[str, tuple[str, int]] = field(default_factory=dict)
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    review_plan: list[int] = field(default_factory=list)
     unknown: dict[str, int] = field(default_factory=dict)
+    lines: np.ndarray | None = None
+
+    def line(self, index: int) -> int | None:
+        """Line number of the element with this document-order index."""
+        return None if self.lines is None else int(self.lines[index])
 
 
-def parse(path: Path, shown: str, known_elements: set[str]) -> CinRows:
+def _start_tag_lines(data: bytes) -> np.ndarray:
+    """Line of every start tag, in document order (comments, CDATA and PIs skipped)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: scan it as UTF-8
+        data = data.decode("utf-16").encode("utf-8")
+    arr = np.frombuffer(data, dtype=np.uint8)
+    if b"<!" in data:  # comments, CDATA or a DOCTYPE may hold a "<": skip them properly
+        starts = np.array(
+            [m.start() for m in _MARKUP.finditer(data) if m.group(0) == b"<"], dtype=np.int64
+        )
+    else:
+        lt = np.flatnonzero(arr == ord("<"))
+        after = arr[np.minimum(lt + 1, len(arr) - 1)]
+        starts = lt[(after != ord("/")) & (after != ord("!")) & (after != ord("?"))]
+    newlines = np.flatnonzero(arr == ord("\n"))
+    return np.searchsorted(newlines, starts) + 1
+
+
+def _text(elem: ET.Element) -> str:
+    return (elem.text or "").strip()
+
+
+def _read_child(child: ET.Element, first: int, out: CinRows) -> None:
+    """Turn one complete ``<Child>`` (document-order index ``first``) into rows."""
+    index = {el: first + i for i, el in enumerate(child.iter())}
+    found: dict[str, tuple[str, int]] = {}
+    details = []
+    for part in child:
+        if part.tag in ("ChildIdentifiers", "ChildCharacteristics"):
+            for leaf in part:
+                if len(leaf) == 0:
+                    found[leaf.tag] = (_text(leaf), index[leaf])
+        elif part.tag == "CINdetails":
+            details.append(part)
+    child_id = found.get("LAchildID", ("", first))[0]
+    tables = out.tables
+    tables["cin_children"].add(first, found, {})
+    for cin in details:
+        cin_found: dict[str, tuple[str, int]] = {}
+        subs = []
+        for el in cin:
+            if el.tag in _SUB_ELEMENTS:
+                subs.append(el)
+            elif len(el) == 0:
+                cin_found[el.tag] = (_text(el), index[el])
+        referral = cin_found.get("CINreferralDate", ("",))[0]
+        tables["cin_episodes"].add(index[cin], cin_found, {"LAchildID": child_id})
+        for sub in subs:
+            sub_found: dict[str, tuple[str, int]] = {}
+            reviews = []
+            for el in sub:
+                if el.tag == "Reviews":
+                    reviews.extend(r for r in el if r.tag == "CPPreviewDate")
+                elif len(el) == 0:
+                    sub_found[el.tag] = (_text(el), index[el])
+            table = _SUB_ELEMENTS[sub.tag]
+            tables[table].add(
+                index[sub], sub_found, {"LAchildID": child_id, "CINreferralDate": referral}
+            )
+            if table == "cp_plans":
+                plan = len(tables["cp_plans"].rows) - 1
+                start = sub_found.get("CPPstartDate", ("",))[0]
+                for r in reviews:
+                    tables["cp_reviews"].add(
+                        index[r],
+                        {"CPPreviewDate": (_text(r), index[r])},
+                        {"LAchildID": child_id, "CPPstartDate": start},
+                    )
+                    out.review_plan.append(plan)
+
+
+def parse(
+    path: Path, shown: str, known_elements: set[str], fields: dict[str, tuple[str, ...]]
+) -> CinRows:
     """Stream a CIN census XML file into raw rows.
+
+    Parameters
+    ----------
+    path, shown
+        The file, and its name as shown in messages.
+    known_elements
+        Element names of the schema; others are reported as unknown.
+    fields
+        Per table, the elements its rows read (``TableSpec.fields``).
 
     Raises
     ------
@@ -62,137 +177,96 @@ def parse(path: Path, shown: str, known_elements: set[str]) -> CinRows:
         The file is not well-formed (truncated, broken tags; the message gives the parser's line),
         its root element is not ``<Message>``, or it uses an XML namespace.
     """
-    out = CinRows()
-    parser = ET.XMLPullParser(events=("start", "end"))
-    flush = getattr(parser, "flush", None)  # Python >= 3.12.3 with expat >= 2.6: no deferral
-    stack: list[tuple[str, int]] = []
-    state: dict = {"child": None, "cin": None, "sub": None, "children_elem": None}
-    lineno = 0
-
-    def handle(events) -> None:
-        for event, elem in events:
-            tag = elem.tag
-            if event == "start":
-                if not stack:
-                    _check_root(tag, shown, lineno)
-                elif tag[:1] == "{":
-                    raise InputError(shown, f"element {tag} uses an XML namespace; the CIN census "
-                                            "contract has none", row=lineno)
-                stack.append((tag, lineno))
-                _start(tag, lineno, elem, state, out)
-                if tag not in known_elements and tag not in out.unknown:
-                    out.unknown[tag] = lineno
-            else:
-                tag_, line = stack.pop()
-                _end(tag_, line, elem, stack, state, out)
-
+    data = Path(path).read_bytes()
+    out = CinRows(tables={t: _Rows(fields[t]) for t in TABLES})
+    index = -1
+    header: list[tuple[ET.Element, int]] = []
+    children_elem = None
+    pending: tuple[ET.Element, int] | None = None
     try:
-        with open(path, "rb") as fh:
-            for raw_line in fh:
-                lineno += 1
-                for i in range(0, max(len(raw_line), 1), CHUNK):
-                    parser.feed(raw_line[i:i + CHUNK])
-                if flush is not None:
-                    flush()
-                handle(parser.read_events())
-            parser.close()
-            handle(parser.read_events())
+        for _, elem in ET.iterparse(io.BytesIO(data), events=("start",)):
+            index += 1
+            tag = elem.tag
+            if index == 0:
+                _check_root(tag, shown, data)
+            if tag == "Child":
+                if pending is not None:  # the previous <Child> is complete: read, then drop it
+                    _read_child(*pending, out)
+                    _drop(pending[0], children_elem)
+                pending = (elem, index)
+            elif tag in _HEADER_FIELDS:
+                header.append((elem, index))
+            elif tag == "Children":
+                children_elem = elem
+            if tag not in known_elements:
+                if tag[:1] == "{":
+                    raise InputError(
+                        shown,
+                        f"element {tag} uses an XML namespace; the CIN census contract has none",
+                        row=_line_at(data, index),
+                    )
+                out.unknown.setdefault(tag, index)
     except ET.ParseError as err:
         line = err.position[0] if getattr(err, "position", None) else None
         message = re.sub(r":\s*line \d+, column \d+$", "", str(err))
-        raise InputError(shown, f"is not well-formed XML, or is truncated ({message})",
-                         row=line) from None
+        raise InputError(
+            shown, f"is not well-formed XML, or is truncated ({message})", row=line
+        ) from None
+    if pending is not None:
+        _read_child(*pending, out)
+    lines = _start_tag_lines(data)
+    if len(lines) == index + 1:
+        out.lines = lines
+    else:  # e.g. a UTF-16 file: positions are not bytes of ASCII markup
+        log.warning("%s: line numbers unavailable; the log gives none", shown)
+    for elem, i in header:
+        out.header.setdefault(elem.tag, (_text(elem), i))
     return out
 
 
-def _check_root(tag: str, shown: str, line: int) -> None:
+def _drop(elem: ET.Element, parent: ET.Element | None) -> None:
+    elem.clear()
+    if parent is not None:
+        try:
+            parent.remove(elem)
+        except ValueError:  # a <Child> outside <Children>: just cleared
+            pass
+
+
+def _line_at(data: bytes, index: int) -> int | None:
+    lines = _start_tag_lines(data)
+    return int(lines[index]) if index < len(lines) else None
+
+
+def _check_root(tag: str, shown: str, data: bytes) -> None:
     if tag.startswith("{"):
-        namespace = tag[1:tag.index("}")]
-        raise InputError(shown, f"uses the XML namespace {namespace}; the CIN census contract has "
-                                "no namespace (remove xmlns from the root element)", row=line)
+        namespace = tag[1 : tag.index("}")]
+        raise InputError(
+            shown,
+            f"uses the XML namespace {namespace}; the CIN census contract has "
+            "no namespace (remove xmlns from the root element)",
+            row=_line_at(data, 0),
+        )
     if tag != ROOT:
-        raise InputError(shown, f"root element is <{tag}>, expected <{ROOT}> (is this a CIN "
-                                "census return?)", row=line)
+        raise InputError(
+            shown,
+            f"root element is <{tag}>, expected <{ROOT}> (is this a CIN census return?)",
+            row=_line_at(data, 0),
+        )
 
 
-def _start(tag: str, line: int, elem: ET.Element, state: dict, out: CinRows) -> None:
-    if tag == "Children":
-        state["children_elem"] = elem
-    elif tag == "Child":
-        state["child"] = {"_line": line, "_rows": []}
-        state["cin"] = state["sub"] = None
-    elif tag == "CINdetails" and state["child"] is not None:
-        state["cin"] = {"_line": line}
-        state["child"]["_rows"].append(("cin_episodes", state["cin"]))
-    elif tag in _SUB_ELEMENTS and state["cin"] is not None:
-        state["sub"] = {"_line": line, "_reviews": []}
-        state["cin"].setdefault("_subs", []).append((_SUB_ELEMENTS[tag], state["sub"]))
+def _frame(rows: _Rows, raw: CinRows) -> tuple[pd.DataFrame, pd.Series, dict[str, pd.Series]]:
+    """Raw values, row lines and field lines of one table, for :func:`check_table`."""
+    values = pd.DataFrame({f: pd.Series(v, dtype=object) for f, v in rows.values.items()})
+    n = len(rows.rows)
 
+    def lines_of(indices: list[int]) -> pd.Series:
+        if raw.lines is None or n == 0:
+            return pd.Series([pd.NA] * n, dtype="Int64")
+        return pd.Series(raw.lines[np.asarray(indices, dtype=np.int64)], dtype="int64")
 
-def _end(tag: str, line: int, elem: ET.Element, stack: list[tuple[str, int]], state: dict,
-         out: CinRows) -> None:
-    if len(elem) == 0 and stack:
-        text = (elem.text or "").strip()
-        parent = stack[-1][0]
-        child, cin, sub = state["child"], state["cin"], state["sub"]
-        if parent in _CHILD_PARENTS and child is not None:
-            child[tag], child["@" + tag] = text, line
-        elif parent == "CINdetails" and cin is not None:
-            cin[tag], cin["@" + tag] = text, line
-        elif parent in _SUB_ELEMENTS and sub is not None:
-            sub[tag], sub["@" + tag] = text, line
-        elif parent == "Reviews" and tag == "CPPreviewDate" and sub is not None:
-            sub["_reviews"].append({"CPPreviewDate": text, "@CPPreviewDate": line, "_line": line})
-        elif tag in _HEADER_FIELDS and any(t == "Header" for t, _ in stack):
-            out.header[tag] = (text, line)
-    if tag in _SUB_ELEMENTS:
-        state["sub"] = None
-    elif tag == "CINdetails":
-        state["cin"] = None
-    elif tag == "Child" and state["child"] is not None:
-        _emit_child(state["child"], out)
-        state["child"] = None
-        elem.clear()
-        if state["children_elem"] is not None:
-            try:
-                state["children_elem"].remove(elem)
-            except ValueError:  # a <Child> outside <Children>: just cleared
-                pass
-
-
-def _emit_child(child: dict, out: CinRows) -> None:
-    """Turn one parsed ``<Child>`` into rows of the six tables."""
-    child_id = child.get("LAchildID", "")
-    base = {k: v for k, v in child.items() if not k.startswith("_")}
-    base["_line"] = child["_line"]
-    out.rows["cin_children"].append(base)
-    for _, cin in child["_rows"]:
-        referral = cin.get("CINreferralDate", "")
-        row = {k: v for k, v in cin.items() if not k.startswith("_")}
-        row.update(LAchildID=child_id, _line=cin["_line"])
-        out.rows["cin_episodes"].append(row)
-        for table, sub in cin.get("_subs", []):
-            srow = {k: v for k, v in sub.items() if not k.startswith("_")}
-            srow.update(LAchildID=child_id, CINreferralDate=referral, _line=sub["_line"])
-            if table == "cp_plans":
-                srow["_plan"] = len(out.rows["cp_plans"])
-                for review in sub["_reviews"]:
-                    out.rows["cp_reviews"].append({
-                        **review, "LAchildID": child_id,
-                        "CPPstartDate": sub.get("CPPstartDate", ""),
-                        "_plan": srow["_plan"]})
-            out.rows[table].append(srow)
-
-
-def _frame(rows: list[dict], spec: TableSpec) -> tuple[pd.DataFrame, pd.Series, dict]:
-    sources = [f.source for f in spec.fields]
-    frame = pd.DataFrame(rows, columns=sources + ["@" + s for s in sources] + ["_line", "_plan"])
-    lines = frame["_line"].astype("int64") if len(frame) else pd.Series([], dtype="int64")
-    field_lines = {s: frame["@" + s].fillna(lines).astype("int64") for s in sources}
-    values = frame[sources].fillna("").astype(object)
-    for s in sources:
-        values[s] = values[s].astype(str).str.strip()
-    return values, lines, field_lines
+    field_lines = {f: lines_of(at) for f, at in rows.at.items()}
+    return values, lines_of(rows.rows), field_lines
 
 
 def known_elements(reference_dir: Path) -> set[str]:
@@ -205,7 +279,7 @@ def known_elements(reference_dir: Path) -> set[str]:
 
 
 def year_of(path: Path, raw: CinRows, shown: str) -> str:
-    """Collection year of a CIN census file: from its name ``YYYY-YY.xml``, else its header."""
+    """Return a CIN census file's collection year: from its name ``YYYY-YY.xml``, else header."""
     if YEAR_FOLDER.match(path.stem):
         return check_year_label(path.stem, shown)
     if "ReferenceDate" in raw.header:
@@ -213,21 +287,35 @@ def year_of(path: Path, raw: CinRows, shown: str) -> str:
             return collection_year(raw.header["ReferenceDate"][0])
         except ValueError:
             pass
-    raise InputError(shown, "collection year unknown: name the file YYYY-YY.xml (for example "
-                            "2023-24.xml) or give Header/CollectionDetails/ReferenceDate")
+    raise InputError(
+        shown,
+        "collection year unknown: name the file YYYY-YY.xml (for example "
+        "2023-24.xml) or give Header/CollectionDetails/ReferenceDate",
+    )
 
 
-def read_file(path: Path, specs: dict[str, TableSpec], *, raw_dir: Path, la_code: str,
-              key: bytes, known: set[str]) -> list[FileResult]:
+def read_file(
+    path: Path,
+    specs: dict[str, TableSpec],
+    *,
+    raw_dir: Path,
+    la_code: str,
+    key: bytes,
+    known: set[str],
+) -> list[FileResult]:
     """Read, check and type one CIN census file: one :class:`FileResult` per table."""
     shown = path.relative_to(raw_dir).as_posix()
-    raw = parse(path, shown, known)
+    raw = parse(path, shown, known, {t: tuple(f.source for f in specs[t].fields) for t in TABLES})
     year = year_of(path, raw, shown)
     warn = LogBuilder(shown)
     lea = raw.header.get("LEA")
     if lea and lea[0] and lea[0] != la_code:
-        raise InputError(shown, f"is the return of LA {lea[0]} but is in the folder of LA "
-                                f"{la_code}", row=lea[1], field="LEA")
+        raise InputError(
+            shown,
+            f"is the return of LA {lea[0]} but is in the folder of LA {la_code}",
+            row=raw.line(lea[1]),
+            field="LEA",
+        )
     ref = raw.header.get("ReferenceDate")
     if ref and YEAR_FOLDER.match(path.stem):
         try:
@@ -235,37 +323,60 @@ def read_file(path: Path, specs: dict[str, TableSpec], *, raw_dir: Path, la_code
         except ValueError:
             ref_year = None
         if ref_year != year:
-            warn.add(ref[1], "ReferenceDate", ref[0],
-                     f"not in collection year {year} of the file name", WARNING)
-    for tag, line in raw.unknown.items():
-        log.warning("%s line %s: element %s is not in the CIN census schema; ignored",
-                    shown, line, tag)
+            warn.add(
+                raw.line(ref[1]),
+                "ReferenceDate",
+                ref[0],
+                f"not in collection year {year} of the file name",
+                WARNING,
+            )
+    for tag, index in raw.unknown.items():
+        line = raw.line(index)
+        log.warning(
+            "%s line %s: element %s is not in the CIN census schema; ignored", shown, line, tag
+        )
         warn.add(line, tag, "", "element not in the CIN census schema; ignored", WARNING)
 
     results = []
     plan_quarantine = np.zeros(0, dtype=bool)
-    plan_lines = np.zeros(0, dtype="int64")
+    plan_lines = pd.Series([], dtype="Int64")
     for table in TABLES:
         spec = specs[table]
-        rows = raw.rows[table]
-        values, lines, field_lines = _frame(rows, spec)
+        rows = raw.tables[table]
+        values, lines, field_lines = _frame(rows, raw)
         extra = []
         if table == "cp_reviews" and len(values):
-            plan = np.array([r["_plan"] for r in rows], dtype="int64")
+            plan = np.asarray(raw.review_plan, dtype=np.int64)
             mask = plan_quarantine[plan]
-            shown_plans = pd.Series([f"plan at line {n}" for n in plan_lines[plan]])
-            extra.append((mask, "CPPstartDate", "its child protection plan is quarantined",
-                          shown_plans))
-        checked = check_table(values, spec, file=shown, la_code=la_code, key=key, lines=lines,
-                              field_lines=field_lines, extra_problems=extra)
+            shown_plans = pd.Series([f"plan at line {n}" for n in plan_lines.iloc[plan]])
+            extra.append(
+                (mask, "CPPstartDate", "its child protection plan is quarantined", shown_plans)
+            )
+        checked = check_table(
+            values,
+            spec,
+            file=shown,
+            la_code=la_code,
+            key=key,
+            lines=lines,
+            field_lines=field_lines,
+            extra_problems=extra,
+        )
         if table == "cp_plans":
-            plan_quarantine = checked.quarantined
-            plan_lines = lines.to_numpy()
+            plan_quarantine, plan_lines = checked.quarantined, lines
         logs = [checked.log]
         if table == "cin_children":
             logs.insert(0, warn.frame())
-        results.append(FileResult(file=shown, spec=spec, la_code=la_code, collection_year=year,
-                                   rows_in=checked.rows_in, data=checked.data,
-                                   log=combine(logs),
-                                   quarantined=int(checked.quarantined.sum())))
+        results.append(
+            FileResult(
+                file=shown,
+                spec=spec,
+                la_code=la_code,
+                collection_year=year,
+                rows_in=checked.rows_in,
+                data=checked.data,
+                log=combine(logs),
+                quarantined=int(checked.quarantined.sum()),
+            )
+        )
     return results

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
@@ -42,7 +43,6 @@ def _header(path: Path, shown: str) -> tuple[list[str], str]:
         try:
             with open(path, encoding=encoding, newline="") as fh:
                 row = next(csv.reader(fh), None)
-                fh.read()  # decode the whole file now, so a bad byte picks the next encoding
             return (row or []), encoding
         except UnicodeDecodeError:
             continue
@@ -88,28 +88,57 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
         An empty file, a repeated column name, or a row with more values than the header.
     """
     names, encoding = header_names(path, shown, upper)
-    if encoding != ENCODINGS[0]:
-        log.warning("%s is not UTF-8; read as %s", shown, encoding)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, encoding=encoding, header=0, names=names)
+        try:
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                encoding=encoding,
+                header=0,
+                names=names,
+            )
+        except UnicodeDecodeError:
+            if encoding == ENCODINGS[-1]:
+                raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text") from None
+            encoding = ENCODINGS[-1]
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                encoding=encoding,
+                header=0,
+                names=names,
+            )
     except pd.errors.ParserError as err:
         match = re.search(r"line (\d+), saw (\d+)", str(err))
         if match:
-            raise InputError(shown, f"has {match.group(2)} values where the header has "
-                                    f"{len(names)}", row=int(match.group(1))) from None
+            raise InputError(
+                shown,
+                f"has {match.group(2)} values where the header has {len(names)}",
+                row=int(match.group(1)),
+            ) from None
         raise InputError(shown, f"cannot be read as CSV ({err})") from None
+    if encoding != ENCODINGS[0]:
+        log.warning("%s is not UTF-8; read as %s", shown, encoding)
     frame = frame.fillna("")
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
+    for col in frame.columns:  # strip each distinct value once
+        codes, uniques = pd.factorize(frame[col].to_numpy(dtype=object))
+        stripped = np.array([u.strip() for u in uniques], dtype=object)
+        frame[col] = stripped[codes] if len(codes) else frame[col]
     lines = pd.Series(frame.index.to_numpy() + 2, index=frame.index)
     filled = frame.ne("").any(axis=1) if len(frame.columns) else pd.Series(False, frame.index)
     frame, lines = frame[filled].reset_index(drop=True), lines[filled].reset_index(drop=True)
     return RawCsv(frame=frame, lines=lines, encoding=encoding)
 
 
-def recognise(columns: list[str], specs: dict[str, TableSpec], shown: str,
-              kind: str) -> tuple[TableSpec, list[str]]:
+def recognise(
+    columns: list[str], specs: dict[str, TableSpec], shown: str, kind: str
+) -> tuple[TableSpec, list[str]]:
     """Find the table a file holds from its columns.
 
     The table is the one whose required columns are all present; when several are, the one with
@@ -132,8 +161,10 @@ def recognise(columns: list[str], specs: dict[str, TableSpec], shown: str,
         best = max(len(s.fields) for s in full)
         top = [s for s in full if len(s.fields) == best]
         if len(top) > 1:
-            raise InputError(shown, f"its columns fit more than one {kind} table: "
-                                    + ", ".join(s.name for s in top))
+            raise InputError(
+                shown,
+                f"its columns fit more than one {kind} table: " + ", ".join(s.name for s in top),
+            )
         spec = top[0]
         known = {f.source for f in spec.fields + spec.optional}
         return spec, [c for c in columns if c not in known]
@@ -147,8 +178,10 @@ def recognise(columns: list[str], specs: dict[str, TableSpec], shown: str,
     missing = [c for c in needed if c not in cols]
     known = set(needed) | {f.source for f in closest.optional}
     unknown = [c for c in columns if c not in known]
-    message = (f"columns match no {kind} table; the closest is {closest.name}, "
-               f"which lacks {', '.join(missing)}")
+    message = (
+        f"columns match no {kind} table; the closest is {closest.name}, "
+        f"which lacks {', '.join(missing)}"
+    )
     if unknown:
         message += f"; columns not in {closest.name}: {', '.join(unknown)}"
     raise InputError(shown, message, field=", ".join(missing))

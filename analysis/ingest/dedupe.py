@@ -8,12 +8,12 @@ CHILD + REVIEW, header CHILD, CP plans child + CPPstartDate, section 47 child + 
 PlacedAdoption CHILD + DATE_PLACED, AD1 CHILD + DATE_MATCH, otherwise the whole processed row).
 
 The same key twice in one file is not an overlap but an error in that return: the first row is
-kept and the later ones are quarantined, naming the line they repeat.
+kept and the later ones are quarantined, naming the line they repeat. Tables keyed by the whole
+row keep identical rows within one file (nothing tells two such events apart).
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from analysis.ingest.model import FileResult
@@ -49,7 +49,7 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
     for i, res in enumerate(results):
         frame = res.data.copy()
         frame["_file"] = i
-        frame["_year"] = res.collection_year or ""
+        frame["_year"] = int(res.collection_year[:4]) if res.collection_year else 0
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     data = data.sort_values(["_file", "_line"], kind="stable").reset_index(drop=True)
@@ -57,30 +57,37 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
         return data.drop(columns=["_file", "_year", "_line"])
     keys, shown = _key_columns(spec)
 
-    # Repeats within one file: quarantined.
-    within = data.duplicated(subset=keys + ["_file"], keep="first").to_numpy()
-    if within.any():
-        first = data.groupby(keys + ["_file"], dropna=False, sort=False)["_line"].transform("min")
-        for i, res in enumerate(results):
-            mask = within & (data["_file"].to_numpy() == i)
-            if not mask.any():
-                continue
-            log = LogBuilder(res.file)
-            reason = ("repeats an earlier row of the same file"
-                      + (f" (same {shown})" if spec.key else ""))
-            log.add(data.loc[mask, "_line"].to_numpy(), shown,
-                    ("same as line " + first[mask].astype(str)).tolist(), reason, QUARANTINED)
-            res.log = combine([res.log, log.frame()])
-            res.quarantined += int(mask.sum())
-        data = data[~within]
+    # Repeats of a key within one file: quarantined. (Identical rows of a whole-row table in one
+    # file are kept: two periods of care starting in a year can have the same PrevPerm row.)
+    if spec.key:
+        within = data.duplicated(subset=keys + ["_file"], keep="first").to_numpy()
+        if within.any():
+            first = data.groupby(keys + ["_file"], dropna=False, sort=False)["_line"].transform(
+                "min"
+            )
+            reason = f"repeats an earlier row of the same file (same {shown})"
+            for i, res in enumerate(results):
+                mask = within & (data["_file"].to_numpy() == i)
+                if not mask.any():
+                    continue
+                log = LogBuilder(res.file)
+                log.add(
+                    data.loc[mask, "_line"].to_numpy(),
+                    shown,
+                    ("same as line " + first[mask].astype(str)).tolist(),
+                    reason,
+                    QUARANTINED,
+                )
+                res.log = combine([res.log, log.frame()])
+                res.quarantined += int(mask.sum())
+            data = data[~within]
 
     # The same event in several returns: the latest collection year wins.
-    order = np.lexsort((data["_file"].to_numpy(), data["_year"].to_numpy()))[::-1]
-    latest = data.iloc[order]
-    superseded = latest.duplicated(subset=keys, keep="first")
+    latest = data.groupby(keys, dropna=False, sort=False)["_year"].transform("max")
+    superseded = (data["_year"] < latest).to_numpy()
     if superseded.any():
-        counts = latest.loc[superseded, "_file"].value_counts()
+        counts = data.loc[superseded, "_file"].value_counts()
         for i, n in counts.items():
             results[int(i)].superseded += int(n)
-    data = data.loc[~superseded.reindex(data.index).to_numpy()]
+    data = data.loc[~superseded]
     return data.drop(columns=["_file", "_year", "_line"]).reset_index(drop=True)

@@ -15,8 +15,10 @@ import os
 import re
 import secrets
 import stat
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import ParameterError
@@ -58,7 +60,9 @@ def load_or_create_key(key_path: Path, create: bool) -> bytes:
         if not create:
             raise ParameterError(
                 f"key_path: the pseudonymisation key {key_path} does not exist. Copy your LA's key "
-                "there (keep it outside the repository); a new key is made only for synthetic data.")
+                "there (keep it outside the repository); a new key is made only for synthetic "
+                "data."
+            )
         key_path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(KEY_BYTES)
         fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -73,15 +77,20 @@ def load_or_create_key(key_path: Path, create: bool) -> bytes:
     if len(key) < 16:
         raise ParameterError(f"key_path: the key in {key_path} is shorter than 16 bytes")
     if os.name == "posix" and key_path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        log.warning("the pseudonymisation key %s can be read by other users (chmod 600 it)",
-                    key_path)
+        log.warning(
+            "the pseudonymisation key %s can be read by other users (chmod 600 it)", key_path
+        )
     return key
+
+
+@lru_cache(maxsize=1 << 20)
+def _digest(key: bytes, message: str) -> str:
+    return hmac.digest(key, message.encode(), hashlib.sha256).hex()[:ID_LENGTH]
 
 
 def pseudonymise_one(child: str, la_code: str, key: bytes) -> str:
     """Pseudonymised id of one child: HMAC-SHA256(key, ``"{la_code}:{child}"``), 16 hex chars."""
-    message = f"{la_code}:{child}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:ID_LENGTH]
+    return _digest(key, f"{la_code}:{child}")
 
 
 def pseudonymise(children: pd.Series, la_code: str | pd.Series, key: bytes) -> pd.Series:
@@ -95,11 +104,18 @@ def pseudonymise(children: pd.Series, la_code: str | pd.Series, key: bytes) -> p
         The LA's 3-digit code, or a column of codes aligned with ``children``.
     key
         The secret key from :func:`load_or_create_key`.
+
+    Returns
+    -------
+    pandas.Series
+        Object dtype: the 16-character ids, None where the id was blank.
     """
-    children = children.astype("string").fillna("")
-    la = la_code.astype("string").fillna("") if isinstance(la_code, pd.Series) else la_code
-    messages = la + ":" + children
-    table = {m: hmac.new(key, m.encode(), hashlib.sha256).hexdigest()[:ID_LENGTH]
-             for m in messages.unique()}
-    out = messages.map(table).astype("string")
-    return out.mask(children.eq(""))
+    children = children.fillna("").astype(str)
+    if isinstance(la_code, pd.Series):
+        messages = la_code.fillna("").astype(str) + ":" + children
+    else:
+        messages = la_code + ":" + children
+    codes, uniques = pd.factorize(messages.to_numpy(dtype=object))
+    ids = np.array([_digest(key, m) for m in uniques], dtype=object)
+    out = np.where(children.to_numpy(dtype=object) == "", None, ids[codes] if len(codes) else ids)
+    return pd.Series(out, index=children.index, dtype=object)

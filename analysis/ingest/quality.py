@@ -20,11 +20,21 @@ WARNING = "warning"
 REDACTED = "<redacted>"
 
 
+_EMPTY = pd.DataFrame(
+    {
+        "file": pd.Series(dtype=object),
+        "row": pd.Series(dtype="Int64"),
+        "field": pd.Series(dtype=object),
+        "value": pd.Series(dtype=object),
+        "reason": pd.Series(dtype=object),
+        "action": pd.Series(dtype=object),
+    }
+)
+
+
 def empty_log() -> pd.DataFrame:
-    """A data-quality log with no entries and the right columns."""
-    return pd.DataFrame({"file": pd.Series(dtype=object), "row": pd.Series(dtype="Int64"),
-                         "field": pd.Series(dtype=object), "value": pd.Series(dtype=object),
-                         "reason": pd.Series(dtype=object), "action": pd.Series(dtype=object)})
+    """Return a data-quality log with no entries and the right columns."""
+    return _EMPTY.copy()
 
 
 @dataclass
@@ -34,8 +44,14 @@ class LogBuilder:
     file: str
     parts: list[pd.DataFrame] = field(default_factory=list)
 
-    def add(self, rows: pd.Series | np.ndarray | list | int | None, field: str,
-            values: pd.Series | list | str, reason: str | pd.Series, action: str) -> None:
+    def add(
+        self,
+        rows: pd.Series | np.ndarray | list | int | None,
+        field: str,
+        values: pd.Series | list | str,
+        reason: str | pd.Series,
+        action: str,
+    ) -> None:
         """Add entries: ``rows``, ``values`` (and ``reason``) aligned, or scalars for one entry."""
         if rows is None or np.isscalar(rows):
             rows = [rows]
@@ -45,9 +61,18 @@ class LogBuilder:
             return
         values = [values] * n if isinstance(values, str) else list(values)
         reasons = [reason] * n if isinstance(reason, str) else list(reason)
-        self.parts.append(pd.DataFrame({
-            "file": [self.file] * n, "row": rows, "field": [field] * n, "value": values,
-            "reason": reasons, "action": [action] * n}))
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "file": [self.file] * n,
+                    "row": rows,
+                    "field": [field] * n,
+                    "value": values,
+                    "reason": reasons,
+                    "action": [action] * n,
+                }
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
         """All entries, in row order (file-level entries, without a row, first)."""

@@ -23,6 +23,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,7 @@ from analysis.ingest import cin, local, ssda903
 from analysis.ingest.dedupe import deduplicate
 from analysis.ingest.model import FileResult
 from analysis.ingest.pseudonymise import load_or_create_key
-from analysis.ingest.quality import LOG_COLUMNS, combine
+from analysis.ingest.quality import LOG_COLUMNS, WARNING, combine
 from analysis.ingest.spec import Specs, TableSpec, load_specs
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,27 @@ SYNTHETIC_MARKER = "SYNTHETIC"
 DQ_LOG = "dq_log.csv"
 SUMMARY = "ingest_summary.csv"
 MANIFEST = "manifest.json"
-SUMMARY_COLUMNS = ["file", "table", "la_code", "collection_year", "rows_in", "rows_processed",
-                   "rows_superseded", "rows_quarantined"]
+SUMMARY_COLUMNS = [
+    "file",
+    "table",
+    "la_code",
+    "collection_year",
+    "rows_in",
+    "rows_processed",
+    "rows_superseded",
+    "rows_quarantined",
+]
 TOTALS = ["rows_in", "rows_processed", "rows_superseded", "rows_quarantined"]
 
-_ARROW_TYPES = {"string": pa.string(), "datetime64[ns]": pa.timestamp("ns"), "int64": pa.int64(),
-                "Int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(),
-                "boolean": pa.bool_()}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "datetime64[ns]": pa.timestamp("ns"),
+    "int64": pa.int64(),
+    "Int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "boolean": pa.bool_(),
+}
 
 
 @dataclass
@@ -102,6 +117,10 @@ class _Job:
     run: Callable[[], list[FileResult]]
 
 
+def _as_list(read: Callable[..., FileResult], *args, **kwargs) -> list[FileResult]:
+    return [read(*args, **kwargs)]
+
+
 def _discover_las(raw_dir: Path, la_codes: list[str] | None) -> list[str]:
     found = sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and LA_FOLDER.match(p.name))
     for p in sorted(raw_dir.iterdir()):
@@ -115,16 +134,21 @@ def _discover_las(raw_dir: Path, la_codes: list[str] | None) -> list[str]:
         if not LA_FOLDER.match(code):
             raise ParameterError(f"la_codes: {code!r} is not a 3-digit DfE LA code")
         if code not in found:
-            raise ParameterError(f"la_codes: no folder {code} in {raw_dir} (found: "
-                                 f"{', '.join(found) or 'none'})")
+            raise ParameterError(
+                f"la_codes: no folder {code} in {raw_dir} (found: {', '.join(found) or 'none'})"
+            )
         if code not in wanted:
             wanted.append(code)
     return wanted
 
 
-def _plan(raw_dir: Path, las: list[str], specs: Specs, key: bytes,
-          known: set[str]) -> tuple[list[_Job], dict[str, dict[str, list[str]]]]:
-    """Recognise every file (raising on unusable ones) and list the work to do."""
+def _plan(
+    raw_dir: Path, las: list[str], specs: Specs, key: bytes, known: set[str], ignored: list[str]
+) -> tuple[list[_Job], dict[str, dict[str, list[str]]]]:
+    """Recognise every file (raising on unusable ones) and list the work to do.
+
+    Files of the wrong type in the raw folders are appended to ``ignored``.
+    """
     jobs: list[_Job] = []
     years: dict[str, dict[str, list[str]]] = {}
     for la in las:
@@ -133,51 +157,105 @@ def _plan(raw_dir: Path, las: list[str], specs: Specs, key: bytes,
         for year_dir in ssda903.year_folders(la_dir, raw_dir):
             year = year_dir.name
             years[la]["ssda903"].append(year)
-            for path, spec, unknown in ssda903.identify_files(year_dir, raw_dir, specs.ssda903):
-                jobs.append(_Job(path.relative_to(raw_dir).as_posix(),
-                                 lambda p=path, s=spec, u=unknown, la=la, y=year: [
-                                     ssda903.read_table(p, s, u, raw_dir=raw_dir, la_code=la,
-                                                        collection_year=y, key=key)]))
+            for path, spec, unknown in ssda903.identify_files(
+                year_dir, raw_dir, specs.ssda903, ignored
+            ):
+                jobs.append(
+                    _Job(
+                        path.relative_to(raw_dir).as_posix(),
+                        partial(
+                            _as_list,
+                            ssda903.read_table,
+                            path,
+                            spec,
+                            unknown,
+                            raw_dir=raw_dir,
+                            la_code=la,
+                            collection_year=year,
+                            key=key,
+                        ),
+                    )
+                )
         cin_dir = la_dir / "cin_census"
         if cin_dir.is_dir():
             for path in sorted(cin_dir.iterdir()):
                 if not path.is_file():
                     continue
                 if path.suffix.lower() != ".xml":
-                    log.warning("%s: not an XML file; ignored",
-                                path.relative_to(raw_dir).as_posix())
+                    log.warning(
+                        "%s: not an XML file; ignored", path.relative_to(raw_dir).as_posix()
+                    )
+                    ignored.append(path.relative_to(raw_dir).as_posix())
                     continue
-                jobs.append(_Job(path.relative_to(raw_dir).as_posix(),
-                                 lambda p=path, la=la: cin.read_file(
-                                     p, specs.cin, raw_dir=raw_dir, la_code=la, key=key,
-                                     known=known)))
+                jobs.append(
+                    _Job(
+                        path.relative_to(raw_dir).as_posix(),
+                        partial(
+                            cin.read_file,
+                            path,
+                            specs.cin,
+                            raw_dir=raw_dir,
+                            la_code=la,
+                            key=key,
+                            known=known,
+                        ),
+                    )
+                )
         iro_dir = la_dir / "iro"
         if iro_dir.is_dir():
-            for path, spec, unknown in local.identify_files(iro_dir, raw_dir, specs.iro, "IRO"):
-                jobs.append(_Job(path.relative_to(raw_dir).as_posix(),
-                                 lambda p=path, s=spec, u=unknown, la=la: [
-                                     local.read_table(p, s, u, raw_dir=raw_dir, la_code=la,
-                                                      key=key)]))
+            for path, spec, unknown in local.identify_files(
+                iro_dir, raw_dir, specs.iro, "IRO", ignored
+            ):
+                jobs.append(
+                    _Job(
+                        path.relative_to(raw_dir).as_posix(),
+                        partial(
+                            _as_list,
+                            local.read_table,
+                            path,
+                            spec,
+                            unknown,
+                            raw_dir=raw_dir,
+                            la_code=la,
+                            key=key,
+                        ),
+                    )
+                )
     raa_dir = raw_dir / RAA
     if raa_dir.is_dir():
-        for path, spec, unknown in local.identify_files(raa_dir, raw_dir, specs.raa, "RAA"):
-            jobs.append(_Job(path.relative_to(raw_dir).as_posix(),
-                             lambda p=path, s=spec, u=unknown: [
-                                 local.read_table(p, s, u, raw_dir=raw_dir, la_code=None,
-                                                  key=key)]))
+        for path, spec, unknown in local.identify_files(
+            raa_dir, raw_dir, specs.raa, "RAA", ignored
+        ):
+            jobs.append(
+                _Job(
+                    path.relative_to(raw_dir).as_posix(),
+                    partial(
+                        _as_list,
+                        local.read_table,
+                        path,
+                        spec,
+                        unknown,
+                        raw_dir=raw_dir,
+                        la_code=None,
+                        key=key,
+                    ),
+                )
+            )
     return jobs, years
 
 
 def _conform(data: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """The processed table with exactly the documented columns and dtypes (also when empty)."""
+    """Give the processed table exactly the documented columns and dtypes (also when empty)."""
     out = {}
     for col, dtype in spec.dtypes.items():
         values = data[col] if col in data.columns else pd.Series([None] * len(data), dtype=object)
         values = values.reset_index(drop=True)
-        if dtype == "string":
-            values = values.astype(object).where(values.notna(), None)
-        else:
-            values = values.astype(dtype)
+        target = "object" if dtype == "string" else dtype
+        if str(values.dtype) != target:  # only an empty or all-missing column can differ
+            if dtype == "string":
+                values = values.astype(object).where(values.notna(), None)
+            else:
+                values = values.astype(dtype)
         out[col] = values
     return pd.DataFrame(out, columns=list(spec.dtypes))
 
@@ -190,8 +268,11 @@ def _write_parquet(data: pd.DataFrame, spec: TableSpec, path: Path) -> None:
 
 
 def _table_names(specs: Specs) -> set[str]:
-    return {s.processed for group in (specs.ssda903, specs.cin, specs.iro, specs.raa)
-            for s in group.values()}
+    return {
+        s.processed
+        for group in (specs.ssda903, specs.cin, specs.iro, specs.raa)
+        for s in group.values()
+    }
 
 
 def clean_processed_dir(processed_dir: Path, specs: Specs) -> None:
@@ -222,15 +303,86 @@ def _check_dirs(raw_dir: Path, processed_dir: Path) -> None:
         raise ParameterError(f"raw_dir: {raw_dir} is not a folder")
     raw, out = raw_dir.resolve(), processed_dir.resolve()
     if out == raw or raw in out.parents:
-        raise ParameterError(f"processed_dir: {processed_dir} is inside raw_dir {raw_dir}, which "
-                             "is read-only input; write processed data elsewhere")
+        raise ParameterError(
+            f"processed_dir: {processed_dir} is inside raw_dir {raw_dir}, which "
+            "is read-only input; write processed data elsewhere"
+        )
     if out in raw.parents:
-        raise ParameterError(f"processed_dir: {processed_dir} contains raw_dir {raw_dir}; "
-                             "keep raw and processed data in separate folders")
+        raise ParameterError(
+            f"processed_dir: {processed_dir} contains raw_dir {raw_dir}; "
+            "keep raw and processed data in separate folders"
+        )
 
 
-def run_ingest(raw_dir: Path, processed_dir: Path, reference_dir: Path, key_path: Path,
-               la_codes: list[str] | None = None, progress: bool = False) -> IngestResult:
+def _cin_years(results: list[FileResult], la: str) -> list[str]:
+    """Collection years of an LA's CIN census files; two files for one year is an error."""
+    seen: dict[str, str] = {}
+    for res in results:
+        if res.la_code == la and res.spec.processed == "cin_children":
+            year = res.collection_year or ""
+            if year in seen:
+                raise InputError(
+                    f"{la}/cin_census",
+                    f"two files hold the CIN census for {year}: {seen[year]} and {res.file}",
+                )
+            seen[year] = res.file
+    return sorted(seen)
+
+
+def _summary(results: list[FileResult]) -> pd.DataFrame:
+    """``ingest_summary.csv``: one line per file (per table of a CIN census file)."""
+    summary = pd.DataFrame(
+        [
+            {
+                "file": r.file,
+                "table": r.spec.processed,
+                "la_code": r.la_code,
+                "collection_year": r.collection_year or "",
+                "rows_in": r.rows_in,
+                "rows_processed": r.processed,
+                "rows_superseded": r.superseded,
+                "rows_quarantined": r.quarantined,
+            }
+            for r in results
+        ],
+        columns=SUMMARY_COLUMNS,
+    )
+    for c in TOTALS:
+        summary[c] = summary[c].astype("int64")
+    return summary
+
+
+def _dq_log(results: list[FileResult], ignored: list[str]) -> pd.DataFrame:
+    """``dq_log.csv``: ignored files first, then each file's entries in line order."""
+    n = len(ignored)
+    logs = [
+        pd.DataFrame(
+            {
+                "file": ignored,
+                "row": pd.array([None] * n, dtype="Int64"),
+                "field": [""] * n,
+                "value": [""] * n,
+                "reason": ["not a file type ingest reads; ignored"] * n,
+                "action": [WARNING] * n,
+            }
+        )
+    ]
+    for r in results:
+        lg = r.log
+        if len(lg):
+            lg = lg.iloc[lg["row"].fillna(0).astype("int64").argsort(kind="stable")]
+        logs.append(lg)
+    return combine(logs).reset_index(drop=True)[LOG_COLUMNS]
+
+
+def run_ingest(
+    raw_dir: Path,
+    processed_dir: Path,
+    reference_dir: Path,
+    key_path: Path,
+    la_codes: list[str] | None = None,
+    progress: bool = False,
+) -> IngestResult:
     """Validate, pseudonymise and de-duplicate the raw returns into processed parquet tables.
 
     Parameters
@@ -271,55 +423,34 @@ def run_ingest(raw_dir: Path, processed_dir: Path, reference_dir: Path, key_path
     key = load_or_create_key(Path(key_path), create=synthetic)
     las = _discover_las(raw_dir, la_codes)
     if not las:
-        raise InputError(str(raw_dir), "holds no LA folder (a folder named by the 3-digit DfE "
-                                       "LA code, such as 806)")
-    jobs, years = _plan(raw_dir, las, specs, key, known)
+        raise InputError(
+            str(raw_dir),
+            "holds no LA folder (a folder named by the 3-digit DfE LA code, such as 806)",
+        )
+    ignored: list[str] = []
+    jobs, years = _plan(raw_dir, las, specs, key, known, ignored)
 
     results: list[FileResult] = []
     for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress, file=sys.stderr):
         log.debug("reading %s", job.label)
         results.extend(job.run())
-
-    # CIN census: one file per collection year.
     for la in las:
-        cin_years: dict[str, str] = {}
-        for res in results:
-            if res.la_code == la and res.spec.element and res.spec.processed == "cin_children":
-                if res.collection_year in cin_years:
-                    raise InputError(f"{la}/cin_census", "two files hold the CIN census for "
-                                     f"{res.collection_year}: {cin_years[res.collection_year]} "
-                                     f"and {res.file}")
-                cin_years[res.collection_year] = res.file
-        years[la]["cin_census"] = sorted(cin_years)
+        years[la]["cin_census"] = _cin_years(results, la)
 
     # De-duplicate per LA and table; the latest return wins.
     groups: dict[tuple[str, str], list[FileResult]] = {}
     for res in results:
         groups.setdefault((res.la_code, res.spec.processed), []).append(res)
-    tables: dict[tuple[str, str], pd.DataFrame] = {}
-    for (la, table), group in groups.items():
+    tables: dict[tuple[str, str], tuple[pd.DataFrame, TableSpec]] = {}
+    for (la, table), group in sorted(groups.items()):
         group.sort(key=lambda r: (r.collection_year or "", r.file))
-        tables[(la, table)] = _conform(deduplicate(group), group[0].spec)
+        tables[(la, table)] = (_conform(deduplicate(group), group[0].spec), group[0].spec)
 
-    summary = pd.DataFrame([{
-        "file": r.file, "table": r.spec.processed, "la_code": r.la_code,
-        "collection_year": r.collection_year or "", "rows_in": r.rows_in,
-        "rows_processed": r.processed, "rows_superseded": r.superseded,
-        "rows_quarantined": r.quarantined} for r in results], columns=SUMMARY_COLUMNS)
-    for c in TOTALS:
-        summary[c] = summary[c].astype("int64")
-    logs = []
-    for r in results:
-        lg = r.log
-        if len(lg):
-            lg = lg.iloc[lg["row"].fillna(0).astype("int64").argsort(kind="stable")]
-        logs.append(lg)
-    dq_log = combine(logs).reset_index(drop=True)[LOG_COLUMNS]
-    processed_total = sum(len(t) for t in tables.values())
-    if processed_total != int(summary["rows_processed"].sum()):  # pragma: no cover - a bug
+    summary = _summary(results)
+    dq_log = _dq_log(results, ignored)
+    counts = {f"{la}/{table}": len(data) for (la, table), (data, _) in tables.items()}
+    if sum(counts.values()) != int(summary["rows_processed"].sum()):  # pragma: no cover - a bug
         raise RuntimeError("ingest lost rows: processed tables and summary disagree")
-
-    counts = {f"{la}/{table}": len(data) for (la, table), data in sorted(tables.items())}
     manifest = {
         "synthetic": synthetic,
         "la_codes": las,
@@ -330,18 +461,29 @@ def run_ingest(raw_dir: Path, processed_dir: Path, reference_dir: Path, key_path
 
     clean_processed_dir(processed_dir, specs)
     processed_dir.mkdir(parents=True, exist_ok=True)
-    for (la, table), data in sorted(tables.items()):
-        spec = groups[(la, table)][0].spec
+    for (la, table), (data, spec) in tables.items():
         _write_parquet(data, spec, processed_dir / la / f"{table}.parquet")
     dq_log.to_csv(processed_dir / DQ_LOG, index=False)
     summary.to_csv(processed_dir / SUMMARY, index=False)
     (processed_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
-    result = IngestResult(processed_dir=processed_dir, summary=summary, dq_log=dq_log,
-                          synthetic=synthetic, counts=counts, la_codes=las,
-                          collection_years=years)
+    result = IngestResult(
+        processed_dir=processed_dir,
+        summary=summary,
+        dq_log=dq_log,
+        synthetic=synthetic,
+        counts=counts,
+        la_codes=las,
+        collection_years=years,
+    )
     t = result.totals
-    log.info("ingest: %d rows in, %d processed, %d superseded, %d quarantined, %d warnings "
-             "(%s)", t["rows_in"], t["rows_processed"], t["rows_superseded"],
-             t["rows_quarantined"], result.warnings, processed_dir / DQ_LOG)
+    log.info(
+        "ingest: %d rows in, %d processed, %d superseded, %d quarantined, %d warnings (%s)",
+        t["rows_in"],
+        t["rows_processed"],
+        t["rows_superseded"],
+        t["rows_quarantined"],
+        result.warnings,
+        processed_dir / DQ_LOG,
+    )
     return result

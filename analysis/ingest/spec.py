@@ -26,9 +26,15 @@ REFERENCE_FILES = (SSDA903_COLUMNS, SSDA903_CODES, CIN_ELEMENTS, CIN_CODES)
 
 #: Kinds of field and the pandas dtype of their processed column when none is given.
 DEFAULT_DTYPES = {
-    "id": "string", "str": "string", "code": "string", "la_code": "string",
-    "date": "datetime64[ns]", "month": "datetime64[ns]",
-    "int": "Int64", "float": "float64", "bool": "bool",
+    "id": "string",
+    "str": "string",
+    "code": "string",
+    "la_code": "string",
+    "date": "datetime64[ns]",
+    "month": "datetime64[ns]",
+    "int": "Int64",
+    "float": "float64",
+    "bool": "bool",
 }
 DATE_FORMATS = {"csv": "%d/%m/%Y", "xml": "%Y-%m-%d"}
 
@@ -121,7 +127,7 @@ class TableSpec:
 
     @property
     def dtypes(self) -> dict[str, str]:
-        """pandas dtype of each processed column, in order."""
+        """Pandas dtype of each processed column, in order."""
         out = {"la_code": "string"} if self.la_column else {}
         for f in self.fields + self.optional:
             if f.name:
@@ -134,7 +140,7 @@ class TableSpec:
         return next((f.source for f in self.fields if f.kind == "id"), None)
 
     def field(self, source: str) -> Field:
-        """The field with raw name ``source``."""
+        """Return the field with raw name ``source``."""
         return next(f for f in self.fields + self.optional if f.source == source)
 
 
@@ -160,7 +166,8 @@ def _read_reference(reference_dir: Path, name: str) -> list[dict[str, str]]:
     if not path.is_file():
         raise ParameterError(
             f"reference_dir {reference_dir} has no {name}: point reference_dir at the folder "
-            "holding the DfE specification files (see data/README.md)")
+            "holding the DfE specification files (see data/README.md)"
+        )
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
@@ -177,8 +184,14 @@ def _numeric_codes(codes: frozenset[str] | None) -> bool:
     return bool(codes) and all(c.isdigit() for c in codes)
 
 
-def _make_field(source: str, kind: str, required: bool, codes: frozenset[str] | None,
-                opts: dict, redact: frozenset[str]) -> Field:
+def _make_field(
+    source: str,
+    kind: str,
+    required: bool,
+    codes: frozenset[str] | None,
+    opts: dict,
+    redact: frozenset[str],
+) -> Field:
     name = opts.get("name")
     kind = opts.get("kind", kind)
     if "codes" in opts:
@@ -190,9 +203,18 @@ def _make_field(source: str, kind: str, required: bool, codes: frozenset[str] | 
     dtype = opts.get("dtype") or DEFAULT_DTYPES[kind]
     if not required:  # a blank value needs a nullable dtype
         dtype = {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype)
-    return Field(source=source, name=name, kind=kind, required=bool(required), codes=codes,
-                 minimum=opts.get("min"), maximum=opts.get("max"), dtype=dtype,
-                 link=bool(opts.get("link", False)), redact=source in redact)
+    return Field(
+        source=source,
+        name=name,
+        kind=kind,
+        required=bool(required),
+        codes=codes,
+        minimum=opts.get("min"),
+        maximum=opts.get("max"),
+        dtype=dtype,
+        link=bool(opts.get("link", False)),
+        redact=source in redact,
+    )
 
 
 def _ssda903_specs(reference_dir: Path, conf: dict, redact: frozenset[str]) -> dict[str, TableSpec]:
@@ -217,18 +239,25 @@ def _ssda903_specs(reference_dir: Path, conf: dict, redact: frozenset[str]) -> d
             if kind == "code" and col_codes is None:
                 kind = "str"
             opts = _column_options(keep.get(col))
-            fields.append(_make_field(col, kind, r["canbeblank"].lower() == "false", col_codes,
-                                      opts, redact))
+            fields.append(
+                _make_field(col, kind, r["canbeblank"].lower() == "false", col_codes, opts, redact)
+            )
         unknown = set(keep) - {f.source for f in fields}
         if unknown:
             raise ValueError(f"schemas.yml: {table} keeps unknown columns {sorted(unknown)}")
-        optional = tuple(_make_field(col, opts.get("kind", "str"), False, None, dict(opts), redact)
-                         for col, opts in (tconf.get("optional_columns") or {}).items())
+        optional = tuple(
+            _make_field(col, opts.get("kind", "str"), False, None, dict(opts), redact)
+            for col, opts in (tconf.get("optional_columns") or {}).items()
+        )
         specs[table] = TableSpec(
-            name=table, processed=tconf["processed"], fields=tuple(fields), optional=optional,
+            name=table,
+            processed=tconf["processed"],
+            fields=tuple(fields),
+            optional=optional,
             key=tuple(tconf["key"]) if tconf.get("key") else None,
             date_order=tuple(tuple(p) for p in tconf.get("date_order", [])),
-            required_table=bool(tconf.get("required", False)))
+            required_table=bool(tconf.get("required", False)),
+        )
     return specs
 
 
@@ -247,8 +276,9 @@ def _cin_specs(reference_dir: Path, conf: dict, redact: frozenset[str]) -> dict[
         fields = []
         for source, raw_opts in tconf["columns"].items():
             opts = _column_options(raw_opts)
-            ref = next((by_parent[(p, source)] for p in tconf["parent"]
-                        if (p, source) in by_parent), None) or by_name.get(source)
+            ref = next(
+                (by_parent[(p, source)] for p in tconf["parent"] if (p, source) in by_parent), None
+            ) or by_name.get(source)
             if ref is None:
                 raise ParameterError(f"{CIN_ELEMENTS} in reference_dir has no element {source}")
             xsd_type = ref["type"]
@@ -268,25 +298,40 @@ def _cin_specs(reference_dir: Path, conf: dict, redact: frozenset[str]) -> dict[
             required = ref["minOccurs"] == "1" and not opts.get("link", False)
             fields.append(_make_field(source, kind, required, codes, opts, redact))
         specs[table] = TableSpec(
-            name=table, processed=table, fields=tuple(fields),
+            name=table,
+            processed=table,
+            fields=tuple(fields),
             key=tuple(tconf["key"]) if tconf.get("key") else None,
             date_order=tuple(tuple(p) for p in tconf.get("date_order", [])),
-            date_format=DATE_FORMATS["xml"], element=tconf["element"])
+            date_format=DATE_FORMATS["xml"],
+            element=tconf["element"],
+        )
     return specs
 
 
 def _local_specs(conf: dict, redact: frozenset[str], la_column: bool) -> dict[str, TableSpec]:
     specs = {}
     for table, tconf in conf.items():
-        fields = tuple(_make_field(col, opts["kind"], bool(opts.get("required", False)), None,
-                                   {**opts, "name": col}, redact)
-                       for col, opts in tconf["columns"].items())
+        fields = tuple(
+            _make_field(
+                col,
+                opts["kind"],
+                bool(opts.get("required", False)),
+                None,
+                {**opts, "name": col},
+                redact,
+            )
+            for col, opts in tconf["columns"].items()
+        )
         key = tconf.get("key")
         specs[table] = TableSpec(
-            name=table, processed=table, fields=fields,
+            name=table,
+            processed=table,
+            fields=fields,
             key=() if key is False else (tuple(key) if key else None),
             date_order=tuple(tuple(p) for p in tconf.get("date_order", [])),
-            la_column=la_column or any(f.source == "la_code" for f in fields))
+            la_column=la_column or any(f.source == "la_code" for f in fields),
+        )
     return specs
 
 
@@ -300,8 +345,10 @@ def load_specs(reference_dir: Path) -> Specs:
     """
     conf = _schemas()
     redact = frozenset(conf.get("redact", []))
-    return Specs(ssda903=_ssda903_specs(Path(reference_dir), conf["ssda903"], redact),
-                 cin=_cin_specs(Path(reference_dir), conf["cin_census"], redact),
-                 iro=_local_specs(conf["iro"], redact, True),
-                 raa=_local_specs(conf["raa"], redact, False),
-                 redact=redact)
+    return Specs(
+        ssda903=_ssda903_specs(Path(reference_dir), conf["ssda903"], redact),
+        cin=_cin_specs(Path(reference_dir), conf["cin_census"], redact),
+        iro=_local_specs(conf["iro"], redact, True),
+        raa=_local_specs(conf["raa"], redact, False),
+        redact=redact,
+    )

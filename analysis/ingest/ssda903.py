@@ -33,12 +33,14 @@ def check_year_label(label: str, shown: str) -> str:
 
 
 def year_folders(la_dir: Path, raw_dir: Path) -> list[Path]:
-    """The collection-year folders of an LA's SSDA903 returns, oldest first."""
+    """List the collection-year folders of an LA's SSDA903 returns, oldest first."""
     base = la_dir / "ssda903"
     shown = base.relative_to(raw_dir).as_posix()
     if not base.is_dir():
-        raise InputError(shown, "no SSDA903 returns: the folder is missing (Header, Episodes "
-                                "and Reviews are required)")
+        raise InputError(
+            shown,
+            "no SSDA903 returns: the folder is missing (Header, Episodes and Reviews are required)",
+        )
     folders = sorted(p for p in base.iterdir() if p.is_dir())
     for p in folders:
         check_year_label(p.name, p.relative_to(raw_dir).as_posix())
@@ -47,9 +49,12 @@ def year_folders(la_dir: Path, raw_dir: Path) -> list[Path]:
     return folders
 
 
-def identify_files(year_dir: Path, raw_dir: Path,
-                   specs: dict[str, TableSpec]) -> list[tuple[Path, TableSpec, list[str]]]:
+def identify_files(
+    year_dir: Path, raw_dir: Path, specs: dict[str, TableSpec], ignored: list[str] | None = None
+) -> list[tuple[Path, TableSpec, list[str]]]:
     """Recognise the table in each CSV of one year folder.
+
+    Files that are not CSV are skipped (their names appended to ``ignored``).
 
     Returns
     -------
@@ -69,24 +74,40 @@ def identify_files(year_dir: Path, raw_dir: Path,
             continue
         if path.suffix.lower() != ".csv":
             log.warning("%s: not a CSV file; ignored", path.relative_to(raw_dir).as_posix())
+            if ignored is not None:
+                ignored.append(path.relative_to(raw_dir).as_posix())
             continue
         shown = path.relative_to(raw_dir).as_posix()
         names, _ = header_names(path, shown, upper=True)
         spec, unknown = recognise(names, specs, shown, "SSDA903")
         if spec.name in found:
-            raise InputError(shown_dir, f"two files hold the {spec.name} table: "
-                                        f"{found[spec.name].name} and {path.name}")
+            raise InputError(
+                shown_dir,
+                f"two files hold the {spec.name} table: {found[spec.name].name} and {path.name}",
+            )
         found[spec.name] = path
         out.append((path, spec, unknown))
     missing = [s.name for s in specs.values() if s.required_table and s.name not in found]
     if missing:
-        raise InputError(shown_dir, "required SSDA903 table missing: " + ", ".join(missing)
-                         + " (no CSV in the folder has its columns)")
+        raise InputError(
+            shown_dir,
+            "required SSDA903 table missing: "
+            + ", ".join(missing)
+            + " (no CSV in the folder has its columns)",
+        )
     return out
 
 
-def read_table(path: Path, spec: TableSpec, unknown: list[str], *, raw_dir: Path, la_code: str,
-               collection_year: str, key: bytes) -> FileResult:
+def read_table(
+    path: Path,
+    spec: TableSpec,
+    unknown: list[str],
+    *,
+    raw_dir: Path,
+    la_code: str,
+    collection_year: str,
+    key: bytes,
+) -> FileResult:
     """Read, check and type one SSDA903 CSV."""
     shown = path.relative_to(raw_dir).as_posix()
     raw = read_csv(path, shown, upper=True)
@@ -95,7 +116,13 @@ def read_table(path: Path, spec: TableSpec, unknown: list[str], *, raw_dir: Path
         log.warning("%s: column %s is not part of the %s table; ignored", shown, col, spec.name)
         warn.add(None, col, "", f"column not part of the {spec.name} table; ignored", WARNING)
     checked = check_table(raw.frame, spec, file=shown, la_code=la_code, key=key, lines=raw.lines)
-    return FileResult(file=shown, spec=spec, la_code=la_code, collection_year=collection_year,
-                      rows_in=checked.rows_in, data=checked.data,
-                      log=combine([warn.frame(), checked.log]),
-                      quarantined=int(checked.quarantined.sum()))
+    return FileResult(
+        file=shown,
+        spec=spec,
+        la_code=la_code,
+        collection_year=collection_year,
+        rows_in=checked.rows_in,
+        data=checked.data,
+        log=combine([warn.frame(), checked.log]),
+        quarantined=int(checked.quarantined.sum()),
+    )

@@ -58,22 +58,31 @@ class Checked:
     quarantined: np.ndarray
 
 
+_FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "ns")
+_AFTER_LAST = np.datetime64(f"{LAST_YEAR + 1}-01-01", "ns")
+
+
 def _int_text(raw: pd.Series) -> pd.Series:
     """``"10.0"`` -> ``"10"``; anything else unchanged."""
     return raw.str.replace(_INT_FLOAT, r"\1", regex=True)
 
 
-def _to_dtype(values: pd.Series, dtype: str) -> pd.Series:
-    if dtype == "string":
-        out = values.astype(object)
-        return out.where(values.notna(), None)
-    if dtype in ("int64", "Int64"):
-        return pd.to_numeric(values).astype(dtype)
-    if dtype == "float64":
-        return pd.to_numeric(values).astype("float64")
-    if dtype == "datetime64[ns]":
-        return pd.to_datetime(values).astype("datetime64[ns]")
-    return values.astype(dtype)
+def _text(values: pd.Series | np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Text values where ``keep``, else None (an object array)."""
+    return np.where(keep, np.asarray(values, dtype=object), None)
+
+
+def _column(values: np.ndarray, dtype: str) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """Typed values (from :func:`_check_values`) as the processed column's dtype."""
+    if dtype == "int64":
+        return values.astype(np.int64)
+    if dtype == "Int64":
+        return pd.array(values, dtype="Int64")
+    if dtype == "bool":
+        return values.astype(bool)
+    if dtype == "boolean":
+        return pd.array(values, dtype="boolean")
+    return values  # object text (None when blank), float64, datetime64[ns]
 
 
 @dataclass
@@ -84,37 +93,43 @@ class _Problem:
     action: str
 
 
-def _check_field(f: Field, raw: pd.Series, date_format: str,
-                 problems: list[_Problem]) -> pd.Series:
-    """Check one field; append its problems; return its typed values (missing where bad)."""
-    blank = raw.eq("").to_numpy()
-    action = QUARANTINED if f.name else WARNING
+def _check_values(
+    f: Field, raw: pd.Series, date_format: str, found: list[tuple[np.ndarray, str]]
+) -> np.ndarray:
+    """Check distinct raw values of one field; append ``(mask, reason)``; return typed values.
 
-    def problem(mask: np.ndarray | pd.Series, reason: str) -> None:
-        mask = np.asarray(mask, dtype=bool)
+    ``raw`` holds each distinct value once (checks run on distinct values, then are spread back
+    to the rows: a column of 100,000 dates has a few thousand distinct ones). Typed values are
+    datetime64[ns] (NaT), float64 (NaN) or object (None) arrays, missing where blank or bad.
+    """
+    blank = raw.eq("").to_numpy()
+
+    def problem(mask: np.ndarray, reason: str) -> None:
         if mask.any():
-            problems.append(_Problem(mask, f, reason, action))
+            found.append((mask, reason))
 
     if f.required and not f.link:
         problem(blank, "required field is blank")
     kind = f.kind
     if kind in ("date", "month"):
         fmt = "%Y-%m" if kind == "month" else date_format
-        val = pd.to_datetime(raw.where(~blank), format=fmt, errors="coerce")
-        bad = ~blank & (val.isna() | ~val.dt.year.between(FIRST_YEAR, LAST_YEAR)).to_numpy()
+        val = pd.to_datetime(raw, format=fmt, errors="coerce", cache=False)
+        val = val.to_numpy(dtype="datetime64[ns]")
+        bad = ~blank & ~((val >= _FIRST) & (val < _AFTER_LAST))
         if not f.link:
             what = "month" if kind == "month" else "date"
             problem(bad, f"not a valid {what} (expected {_HUMAN_FORMAT[fmt]})")
-        return val.where(~bad)
+        val[bad | blank] = np.datetime64("NaT")
+        return val
     if kind == "int":
         text = _int_text(raw)
-        ok = text.str.fullmatch(r"[+-]?\d+").to_numpy()
+        ok = text.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool)
         problem(~blank & ~ok, "not a whole number")
-        val = pd.to_numeric(text.where(ok), errors="coerce")
+        val = pd.to_numeric(text.where(ok), errors="coerce").to_numpy(dtype=float)
         return _range(f, val, problem)
     if kind == "float":
-        val = pd.to_numeric(raw.where(~blank), errors="coerce")
-        problem(~blank & val.isna().to_numpy(), "not a number")
+        val = pd.to_numeric(raw.where(~blank), errors="coerce").to_numpy(dtype=float)
+        problem(~blank & np.isnan(val), "not a number")
         return _range(f, val, problem)
     if kind in ("code", "bool"):
         numeric = bool(f.codes) and all(c.lstrip("-").isdigit() for c in f.codes)
@@ -122,38 +137,58 @@ def _check_field(f: Field, raw: pd.Series, date_format: str,
         ok = text.isin(f.codes or ()).to_numpy()
         problem(~blank & ~ok, "not a valid code")
         if kind == "bool":
-            val = text.str.lower().isin(["true", "1"]).astype("boolean")
-            return val.where(~blank & ok)
-        return text.where(~blank & ok)
+            yes = text.str.lower().isin(["true", "1"]).to_numpy()
+            return np.where(~blank & ok, yes, None)
+        return _text(text, ~blank & ok)
     if kind == "id":
-        ok = raw.str.fullmatch(_CHILD_ID).to_numpy()
+        ok = raw.str.fullmatch(_CHILD_ID).to_numpy(dtype=bool)
         problem(~blank & ~ok, "not a valid child id (letters, digits and - _ / . only)")
-        return raw.where(~blank & ok)
+        return _text(raw, ~blank & ok)
     if kind == "la_code":
-        ok = raw.str.fullmatch(r"\d{3}").to_numpy()
+        ok = raw.str.fullmatch(r"\d{3}").to_numpy(dtype=bool)
         problem(~blank & ~ok, "not a 3-digit LA code")
-        return raw.where(~blank & ok)
-    return raw.where(~blank)
+        return _text(raw, ~blank & ok)
+    return _text(raw, ~blank)
 
 
-def _range(f: Field, val: pd.Series, problem) -> pd.Series:
+def _range(f: Field, val: np.ndarray, problem) -> np.ndarray:
     bad = np.zeros(len(val), dtype=bool)
     if f.minimum is not None:
-        low = (val < f.minimum).to_numpy()
+        low = val < f.minimum
         problem(low, f"less than {f.minimum:g}")
         bad |= low
     if f.maximum is not None:
-        high = (val > f.maximum).to_numpy()
+        high = val > f.maximum
         problem(high, f"more than {f.maximum:g}")
         bad |= high
-    return val.where(~bad)
+    val[bad] = np.nan
+    return val
 
 
-def check_table(frame: pd.DataFrame, spec: TableSpec, *, file: str, la_code: str | None,
-                key: bytes, lines: pd.Series,
-                field_lines: dict[str, pd.Series] | None = None,
-                extra_problems: list[tuple[np.ndarray, str, str, pd.Series]] | None = None,
-                ) -> Checked:
+def _check_field(
+    f: Field, raw: np.ndarray, date_format: str, problems: list[_Problem]
+) -> np.ndarray:
+    """Check one field; append its problems; return its typed values (missing where bad)."""
+    codes, uniques = pd.factorize(raw)
+    found: list[tuple[np.ndarray, str]] = []
+    typed = _check_values(f, pd.Series(uniques, dtype=object), date_format, found)
+    action = QUARANTINED if f.name else WARNING
+    for mask, reason in found:
+        problems.append(_Problem(mask[codes], f, reason, action))
+    return typed[codes]
+
+
+def check_table(
+    frame: pd.DataFrame,
+    spec: TableSpec,
+    *,
+    file: str,
+    la_code: str | None,
+    key: bytes,
+    lines: pd.Series,
+    field_lines: dict[str, pd.Series] | None = None,
+    extra_problems: list[tuple[np.ndarray, str, str, pd.Series]] | None = None,
+) -> Checked:
     """Check every row of one raw table and type the rows that pass.
 
     Parameters
@@ -181,19 +216,22 @@ def check_table(frame: pd.DataFrame, spec: TableSpec, *, file: str, la_code: str
     Checked
     """
     field_lines = field_lines or {}
-    lines = pd.Series(np.asarray(lines), index=frame.index)
+    n = len(frame)
+    row_lines = np.asarray(lines)
+    raw = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
     problems: list[_Problem] = []
-    values: dict[str, pd.Series] = {}
-    present = [f for f in spec.fields + spec.optional if f.source in frame.columns]
+    values: dict[str, np.ndarray] = {}
+    present = [f for f in spec.fields + spec.optional if f.source in raw]
     for f in present:
-        values[f.source] = _check_field(f, frame[f.source], spec.date_format, problems)
+        values[f.source] = _check_field(f, raw[f.source], spec.date_format, problems)
     for earlier, later in spec.date_order:
         if earlier in values and later in values:
-            mask = (values[later] < values[earlier]).to_numpy()
+            mask = values[later] < values[earlier]
             if mask.any():
-                problems.append(_Problem(mask, spec.field(later), f"{later} is before {earlier}",
-                                         QUARANTINED))
-    quarantined = np.zeros(len(frame), dtype=bool)
+                problems.append(
+                    _Problem(mask, spec.field(later), f"{later} is before {earlier}", QUARANTINED)
+                )
+    quarantined = np.zeros(n, dtype=bool)
     for p in problems:
         if p.action == QUARANTINED:
             quarantined |= p.mask
@@ -201,43 +239,57 @@ def check_table(frame: pd.DataFrame, spec: TableSpec, *, file: str, la_code: str
         quarantined |= mask
 
     # Pseudonymised ids, for the data and for the log.
-    la_values: str | pd.Series | None = la_code
-    if la_code is None:
-        la_values = frame["la_code"] if "la_code" in frame.columns else ""
     id_source = spec.id_field
-    pseudo = (pseudonymise(frame[id_source], la_values, key)
-              if id_source and id_source in frame.columns else None)
+    pseudo = None
+    if id_source and id_source in frame.columns:
+        la_values: str | pd.Series = (
+            la_code
+            if la_code is not None
+            else (frame["la_code"] if "la_code" in frame.columns else "")
+        )
+        pseudo = pseudonymise(frame[id_source], la_values, key).to_numpy(dtype=object)
 
     log = LogBuilder(file)
     for p in problems:
         mask = p.mask if p.action == QUARANTINED else (p.mask & ~quarantined)
         if not mask.any():
             continue
-        raw = frame[p.field.source][mask]
-        shown = safe_values(raw, p.field.redact,
-                            pseudo[mask] if p.field.kind == "id" and pseudo is not None else None)
-        rows = field_lines.get(p.field.source, lines)[mask]
-        log.add(rows.to_numpy(), p.field.source, shown, p.reason, p.action)
+        src = p.field.source
+        shown = safe_values(
+            pd.Series(raw[src][mask], dtype=object),
+            p.field.redact,
+            pd.Series(pseudo[mask], dtype=object)
+            if p.field.kind == "id" and pseudo is not None
+            else None,
+        )
+        at = np.asarray(field_lines[src]) if src in field_lines else row_lines
+        log.add(at[mask], src, shown, p.reason, p.action)
     for mask, fname, reason, shown_values in extra_problems or []:
         if mask.any():
-            log.add(lines[mask].to_numpy(), fname, list(np.asarray(shown_values)[mask]), reason,
-                    QUARANTINED)
+            log.add(
+                row_lines[mask], fname, list(np.asarray(shown_values)[mask]), reason, QUARANTINED
+            )
 
     keep = ~quarantined
-    out = {}
-    if spec.la_column and "la_code" not in {f.name for f in present}:
-        out["la_code"] = pd.Series([la_code] * int(keep.sum()), dtype=object)
-    for f in spec.fields + spec.optional:
-        if not f.name:
-            continue
-        if f.source not in values:  # an optional column the file does not have
-            col = pd.Series([None] * int(keep.sum()), dtype=object)
+    kept = int(keep.sum())
+    out: dict[str, object] = {}
+    for col, dtype in spec.dtypes.items():
+        f = next((f for f in spec.fields + spec.optional if f.name == col), None)
+        if f is None:  # la_code from the folder
+            out[col] = np.full(kept, la_code, dtype=object)
+        elif f.source not in values:  # an optional column the file does not have
+            out[col] = _column(
+                np.full(
+                    kept,
+                    np.nan if dtype == "float64" else None,
+                    dtype=float if dtype == "float64" else object,
+                ),
+                dtype,
+            )
         elif f.kind == "id":
-            col = pseudo[keep].reset_index(drop=True)
+            out[col] = pseudo[keep]
         else:
-            col = values[f.source][keep].reset_index(drop=True)
-        out[f.name] = _to_dtype(col, f.dtype)
+            out[col] = _column(values[f.source][keep], dtype)
+    out["_line"] = row_lines[keep]
     data = pd.DataFrame(out)
-    data = data[spec.columns]
-    data["_line"] = lines[keep].to_numpy()
-    return Checked(data=data, log=log.frame(), rows_in=len(frame), quarantined=quarantined)
+    return Checked(data=data, log=log.frame(), rows_in=n, quarantined=quarantined)

@@ -38,8 +38,14 @@ from analysis.render.fallback import OUTPUT_NAMES, render_fallback
 from analysis.render.quarto import render_quarto
 from analysis.render.shortcodes import resolve_shortcodes
 
-__all__ = ["render_report", "resolve_shortcodes", "RenderError", "SYNTHETIC_BANNER",
-           "OUTPUT_NAMES", "FORMATS"]
+__all__ = [
+    "render_report",
+    "resolve_shortcodes",
+    "RenderError",
+    "SYNTHETIC_BANNER",
+    "OUTPUT_NAMES",
+    "FORMATS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +55,15 @@ FORMATS = ("html", "pdf", "docx")
 FILES_DIR = "_files"
 
 
-def render_report(qmd: Path, notebooks_dir: Path, output_dir: Path, meta: dict[str, Any],
-                  formats: tuple[str, ...] = FORMATS, reference_docx: Path | None = None,
-                  use_quarto: bool | None = None) -> dict[str, Path]:
+def render_report(
+    qmd: Path,
+    notebooks_dir: Path,
+    output_dir: Path,
+    meta: dict[str, Any],
+    formats: tuple[str, ...] = FORMATS,
+    reference_docx: Path | None = None,
+    use_quarto: bool | None = None,
+) -> dict[str, Path]:
     """Render the report ``qmd`` to HTML, PDF and/or DOCX in ``output_dir``.
 
     Parameters
@@ -89,8 +101,10 @@ def render_report(qmd: Path, notebooks_dir: Path, output_dir: Path, meta: dict[s
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise RenderError(f"{qmd}: unknown output format {unknown[0] if unknown else '(none)'} "
-                          f"(choose from {', '.join(FORMATS)})")
+        raise RenderError(
+            f"{qmd}: unknown output format {unknown[0] if unknown else '(none)'} "
+            f"(choose from {', '.join(FORMATS)})"
+        )
     if not qmd.is_file():
         raise RenderError(f"report source {qmd} not found")
     if not notebooks_dir.is_dir():
@@ -102,8 +116,9 @@ def render_report(qmd: Path, notebooks_dir: Path, output_dir: Path, meta: dict[s
     if use_quarto and quarto is None:
         raise RenderError(f"{qmd}: use_quarto was requested but quarto is not on PATH")
     if quarto is not None:
-        outputs = render_quarto(quarto, qmd, notebooks_dir, output_dir, meta, formats,
-                                reference_docx)
+        outputs = render_quarto(
+            quarto, qmd, notebooks_dir, output_dir, meta, formats, reference_docx
+        )
     else:
         files_dir = output_dir / FILES_DIR
         if files_dir.exists():
@@ -111,9 +126,17 @@ def render_report(qmd: Path, notebooks_dir: Path, output_dir: Path, meta: dict[s
         text = qmd.read_text(encoding="utf-8")
         resolved = resolve_shortcodes(text, notebooks_dir, meta, files_dir, source=str(qmd))
         front, body = split_front_matter(resolved, str(qmd))
-        outputs = render_fallback(body, merge_meta(front, meta), files_dir, output_dir, formats,
-                                  source=str(qmd), synthetic=bool(meta.get("synthetic")),
-                                  reference_docx=reference_docx)
-    log.info("rendered %s to %s in %.1f s", qmd.name, ", ".join(outputs),
-             time.perf_counter() - started)
+        outputs = render_fallback(
+            body,
+            merge_meta(front, meta),
+            files_dir,
+            output_dir,
+            formats,
+            source=str(qmd),
+            synthetic=bool(meta.get("synthetic")),
+            reference_docx=reference_docx,
+        )
+    log.info(
+        "rendered %s to %s in %.1f s", qmd.name, ", ".join(outputs), time.perf_counter() - started
+    )
     return outputs

@@ -11,16 +11,24 @@ import yaml
 
 from analysis.errors import UserFacingError
 
-__all__ = ["RenderError", "SYNTHETIC_BANNER", "split_front_matter", "lookup_meta",
-           "format_meta_value", "plain_meta", "merge_meta",
-           "PAGE_KEYS"]
+__all__ = [
+    "RenderError",
+    "SYNTHETIC_BANNER",
+    "split_front_matter",
+    "lookup_meta",
+    "format_meta_value",
+    "plain_meta",
+    "merge_meta",
+    "PAGE_KEYS",
+]
 
 #: Banner shown on every output rendered from synthetic data (HTML top, PDF title page and
 #: footer, DOCX first page).
 SYNTHETIC_BANNER = "Synthetic data — not real children's records"
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
-                           re.DOTALL)
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
 _MISSING = object()
 
 
@@ -52,7 +60,7 @@ def split_front_matter(text: str, source: str = "<qmd>") -> tuple[dict[str, Any]
         raise RenderError(f"{source}: the YAML front matter is not valid YAML ({exc})") from None
     if not isinstance(front, dict):
         raise RenderError(f"{source}: the YAML front matter must be a mapping of keys to values")
-    return front, text[match.end():]
+    return front, text[match.end() :]
 
 
 def _get(mapping: Mapping[str, Any], key: str) -> Any:
@@ -102,8 +110,9 @@ def format_meta_value(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return f"{value.day} {value:%B %Y}"
-    if isinstance(value, list | tuple) and not any(isinstance(v, Mapping | list | tuple)
-                                                   for v in value):
+    if isinstance(value, list | tuple) and not any(
+        isinstance(v, Mapping | list | tuple) for v in value
+    ):
         return ", ".join(format_meta_value(v) for v in value)
     if isinstance(value, Mapping | list | tuple | set):
         raise TypeError(f"a {type(value).__name__} has no single text form")
@@ -124,11 +133,35 @@ def plain_meta(value: Any) -> Any:
 #: Run metadata keys passed on to pandoc (page furniture). Other run metadata only feeds
 #: ``{{< meta >}}``: pandoc writes every metadata field into the DOCX file properties, and run
 #: parameters (folder paths and the like) do not belong there.
-PAGE_KEYS = ("title", "subtitle", "author", "date", "abstract", "lang", "la_name", "period_label",
-             "data_as_at", "report_of", "submitted_to")
+PAGE_KEYS = (
+    "title",
+    "subtitle",
+    "author",
+    "date",
+    "abstract",
+    "lang",
+    "la_name",
+    "period_label",
+    "data_as_at",
+    "report_of",
+    "submitted_to",
+)
 #: Front matter keys that configure Quarto itself, not the document.
-QUARTO_KEYS = ("format", "execute", "jupyter", "engine", "knitr", "filters", "crossref",
-               "editor", "params", "embed-resources", "self-contained", "number-sections", "toc")
+QUARTO_KEYS = (
+    "format",
+    "execute",
+    "jupyter",
+    "engine",
+    "knitr",
+    "filters",
+    "crossref",
+    "editor",
+    "params",
+    "embed-resources",
+    "self-contained",
+    "number-sections",
+    "toc",
+)
 
 
 def merge_meta(front: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,6 +173,7 @@ def merge_meta(front: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, A
     """
     merged: dict[str, Any] = {"lang": "en-GB", "toc-title": "Contents"}
     merged.update({k: v for k, v in plain_meta(dict(front)).items() if k not in QUARTO_KEYS})
-    merged.update({k: v for k, v in plain_meta(dict(meta)).items()
-                   if k in PAGE_KEYS and v is not None})
+    merged.update(
+        {k: v for k, v in plain_meta(dict(meta)).items() if k in PAGE_KEYS and v is not None}
+    )
     return merged

@@ -59,8 +59,11 @@ _EDITS = (
     ("word/theme/theme1.xml", 'typeface="Aptos Display"', 'typeface="Arial"'),
     ("word/theme/theme1.xml", 'typeface="Aptos"', 'typeface="Arial"'),
     ("word/styles.xml", '<w:lang w:val="en-US"', '<w:lang w:val="en-GB"'),
-    ("word/styles.xml", '<w:sz w:val="24" />\n        <w:szCs w:val="24" />',
-     '<w:sz w:val="22" />\n        <w:szCs w:val="22" />'),
+    (
+        "word/styles.xml",
+        '<w:sz w:val="24" />\n        <w:szCs w:val="24" />',
+        '<w:sz w:val="22" />\n        <w:szCs w:val="22" />',
+    ),
     ("word/styles.xml", "</w:styles>", _EXTRA_STYLES + "</w:styles>"),
 )
 
@@ -93,8 +96,11 @@ def house_reference_docx(default_reference: bytes, target: Path) -> Path:
                     if old in text:
                         text = text.replace(old, new)
                     else:
-                        log.warning("house DOCX style: %r not found in pandoc's %s; left as is",
-                                    old[:40], item.filename)
+                        log.warning(
+                            "house DOCX style: %r not found in pandoc's %s; left as is",
+                            old[:40],
+                            item.filename,
+                        )
                 data = text.encode("utf-8")
             out.writestr(item, data)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -63,8 +63,7 @@ def _pandoc(args: list[str], cwd: Path, what: str) -> bytes:
 
 @lru_cache(maxsize=1)
 def _default_reference_docx() -> bytes:
-    return _pandoc(["--print-default-data-file", "reference.docx"], Path.cwd(),
-                   "house DOCX style")
+    return _pandoc(["--print-default-data-file", "reference.docx"], Path.cwd(), "house DOCX style")
 
 
 class _ExternalResources(HTMLParser):
@@ -79,16 +78,19 @@ class _ExternalResources(HTMLParser):
         candidates = [values.get("src")]
         if tag == "link":
             candidates.append(values.get("href"))
-        self.found += [v for v in candidates
-                       if v and v.strip().lower().startswith(("http:", "https:", "//"))]
+        self.found += [
+            v for v in candidates if v and v.strip().lower().startswith(("http:", "https:", "//"))
+        ]
 
 
 def _check_self_contained(html_path: Path, source: str) -> None:
     parser = _ExternalResources()
     parser.feed(html_path.read_text(encoding="utf-8"))
     if parser.found:
-        raise RenderError(f"{source}: the HTML would load {parser.found[0]} from the network; "
-                          "reports must be self-contained (reviewers may be offline)")
+        raise RenderError(
+            f"{source}: the HTML would load {parser.found[0]} from the network; "
+            "reports must be self-contained (reviewers may be offline)"
+        )
 
 
 def _typst_fonts() -> list[str]:
@@ -96,9 +98,17 @@ def _typst_fonts() -> list[str]:
     return [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
 
 
-def render_fallback(markdown_body: str, metadata: Mapping[str, Any], build_dir: Path,
-                    output_dir: Path, formats: tuple[str, ...], *, source: str,
-                    synthetic: bool, reference_docx: Path | None = None) -> dict[str, Path]:
+def render_fallback(
+    markdown_body: str,
+    metadata: Mapping[str, Any],
+    build_dir: Path,
+    output_dir: Path,
+    formats: tuple[str, ...],
+    *,
+    source: str,
+    synthetic: bool,
+    reference_docx: Path | None = None,
+) -> dict[str, Path]:
     """Render resolved markdown to the requested formats with pandoc and typst.
 
     Parameters
@@ -131,28 +141,49 @@ def render_fallback(markdown_body: str, metadata: Mapping[str, Any], build_dir: 
     markdown_file = build_dir / "report.md"
     markdown_file.write_text(markdown_body, encoding="utf-8")
     metadata_file = build_dir / "metadata.yml"
-    metadata_file.write_text(yaml.safe_dump(dict(metadata), allow_unicode=True, sort_keys=True),
-                             encoding="utf-8")
-    common = [*_COMMON_ARGS, f"--metadata-file={metadata_file}",
-              f"--lua-filter={_asset('report.lua')}", str(markdown_file)]
+    metadata_file.write_text(
+        yaml.safe_dump(dict(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8"
+    )
+    common = [
+        *_COMMON_ARGS,
+        f"--metadata-file={metadata_file}",
+        f"--lua-filter={_asset('report.lua')}",
+        str(markdown_file),
+    ]
     if synthetic:  # a command-line value stays a literal string (no markdown parsing)
         common.insert(0, f"--metadata=synthetic-banner:{SYNTHETIC_BANNER}")
 
     def html() -> Path:
         target = output_dir / OUTPUT_NAMES["html"]
-        _pandoc([*common, "--to=html5", f"--template={_asset('report.html')}",
-                 "--embed-resources", "--section-divs",
-                 f"--output={target}"], output_dir, f"{source} (HTML)")
+        _pandoc(
+            [
+                *common,
+                "--to=html5",
+                f"--template={_asset('report.html')}",
+                "--embed-resources",
+                "--section-divs",
+                f"--output={target}",
+            ],
+            output_dir,
+            f"{source} (HTML)",
+        )
         _check_self_contained(target, source)
         return target
 
     def pdf() -> Path:
-        typst_source = _pandoc([*common, "--to=typst", f"--template={_asset('report.typ')}"],
-                               output_dir, f"{source} (PDF)")
+        typst_source = _pandoc(
+            [*common, "--to=typst", f"--template={_asset('report.typ')}"],
+            output_dir,
+            f"{source} (PDF)",
+        )
         (build_dir / "report.typ").write_bytes(typst_source)
         try:
-            document = typst.compile(typst_source, root=str(output_dir),
-                                     font_paths=_typst_fonts(), ignore_system_fonts=True)
+            document = typst.compile(
+                typst_source,
+                root=str(output_dir),
+                font_paths=_typst_fonts(),
+                ignore_system_fonts=True,
+            )
         except Exception as exc:  # typst raises its own error types with the source location
             raise RenderError(f"{source} (PDF): typst failed: {exc}") from None
         target = output_dir / OUTPUT_NAMES["pdf"]
@@ -162,13 +193,17 @@ def render_fallback(markdown_body: str, metadata: Mapping[str, Any], build_dir: 
     def docx() -> Path:
         reference = reference_docx
         if reference is None:
-            reference = house_reference_docx(_default_reference_docx(),
-                                             build_dir / "house-reference.docx")
+            reference = house_reference_docx(
+                _default_reference_docx(), build_dir / "house-reference.docx"
+            )
         elif not Path(reference).is_file():
             raise RenderError(f"{source} (DOCX): reference document {reference} not found")
         target = output_dir / OUTPUT_NAMES["docx"]
-        _pandoc([*common, "--to=docx", f"--reference-doc={reference}", f"--output={target}"],
-                output_dir, f"{source} (DOCX)")
+        _pandoc(
+            [*common, "--to=docx", f"--reference-doc={reference}", f"--output={target}"],
+            output_dir,
+            f"{source} (DOCX)",
+        )
         return target
 
     jobs: dict[str, Callable[[], Path]] = {"html": html, "pdf": pdf, "docx": docx}

@@ -27,15 +27,28 @@ QUARTO_FORMATS = {"html": "html", "pdf": "typst", "docx": "docx"}
 _EXTENSIONS = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 
-def quarto_command(quarto: str, qmd: Path, output_dir: Path, meta: Mapping[str, Any],
-                   formats: tuple[str, ...], reference_docx: Path | None = None) -> list[str]:
+def quarto_command(
+    quarto: str,
+    qmd: Path,
+    output_dir: Path,
+    meta: Mapping[str, Any],
+    formats: tuple[str, ...],
+    reference_docx: Path | None = None,
+) -> list[str]:
     """Argument list of ``quarto render`` for ``qmd`` (never a shell string).
 
     Every metadata value goes in its own ``--metadata KEY:VALUE`` pair, the value as JSON (which
     Quarto reads as YAML), so text with colons or quotes survives.
     """
-    command = [quarto, "render", str(qmd), "--to", ",".join(QUARTO_FORMATS[f] for f in formats),
-               "--output-dir", str(output_dir)]
+    command = [
+        quarto,
+        "render",
+        str(qmd),
+        "--to",
+        ",".join(QUARTO_FORMATS[f] for f in formats),
+        "--output-dir",
+        str(output_dir),
+    ]
     for key, value in plain_meta(dict(meta)).items():
         if value is not None:
             command += ["--metadata", f"{key}:{json.dumps(value, ensure_ascii=False)}"]
@@ -52,9 +65,15 @@ def _staged_text(qmd_text: str, synthetic: bool) -> str:
     return f"{front_matter}\n::: {{.callout-important}}\n## {SYNTHETIC_BANNER}\n:::\n\n{body}"
 
 
-def render_quarto(quarto: str, qmd: Path, notebooks_dir: Path, output_dir: Path,
-                  meta: Mapping[str, Any], formats: tuple[str, ...],
-                  reference_docx: Path | None = None) -> dict[str, Path]:
+def render_quarto(
+    quarto: str,
+    qmd: Path,
+    notebooks_dir: Path,
+    output_dir: Path,
+    meta: Mapping[str, Any],
+    formats: tuple[str, ...],
+    reference_docx: Path | None = None,
+) -> dict[str, Path]:
     """Render ``qmd`` with the Quarto CLI at ``quarto`` into ``output_dir``.
 
     Returns
@@ -65,8 +84,9 @@ def render_quarto(quarto: str, qmd: Path, notebooks_dir: Path, output_dir: Path,
     """
     output_dir.mkdir(parents=True, exist_ok=True)
     staged = Path(notebooks_dir) / f"{qmd.stem}.render.qmd"
-    staged.write_text(_staged_text(qmd.read_text(encoding="utf-8"), bool(meta.get("synthetic"))),
-                      encoding="utf-8")
+    staged.write_text(
+        _staged_text(qmd.read_text(encoding="utf-8"), bool(meta.get("synthetic"))), encoding="utf-8"
+    )
     command = quarto_command(quarto, staged, output_dir, meta, formats, reference_docx)
     log.info("rendering %s with Quarto", qmd)
     try:
@@ -74,14 +94,16 @@ def render_quarto(quarto: str, qmd: Path, notebooks_dir: Path, output_dir: Path,
     finally:
         staged.unlink(missing_ok=True)
     if result.returncode != 0:
-        raise RenderError(f"{qmd}: quarto render failed (exit {result.returncode}): "
-                          f"{result.stderr.strip()}")
+        raise RenderError(
+            f"{qmd}: quarto render failed (exit {result.returncode}): {result.stderr.strip()}"
+        )
     outputs = {}
     for fmt in formats:
         name = f"{staged.stem}{_EXTENSIONS[fmt]}"
         # Inside a Quarto project the output keeps the source's path below the project root.
-        produced = [output_dir / name] if (output_dir / name).exists() else sorted(
-            output_dir.rglob(name))
+        produced = (
+            [output_dir / name] if (output_dir / name).exists() else sorted(output_dir.rglob(name))
+        )
         if not produced:
             raise RenderError(f"{qmd}: quarto render did not produce {name} in {output_dir}")
         target = output_dir / OUTPUT_NAMES[fmt]

@@ -84,13 +84,16 @@ class _Notebooks:
         if name not in self._cells:
             path = self.dir / name
             if not path.is_file():
-                raise RenderError(f"{self.source}: embed {name}: notebook {path} not found "
-                                  "(has it been executed into the notebooks folder?)")
+                raise RenderError(
+                    f"{self.source}: embed {name}: notebook {path} not found "
+                    "(has it been executed into the notebooks folder?)"
+                )
             try:
                 notebook = nbformat.read(path, as_version=4)
             except Exception as exc:  # nbformat raises several unrelated types
-                raise RenderError(f"{self.source}: embed {name}: cannot read notebook {path} "
-                                  f"({exc})") from None
+                raise RenderError(
+                    f"{self.source}: embed {name}: cannot read notebook {path} ({exc})"
+                ) from None
             by_label: dict[str, Any] = {}
             by_id: dict[str, Any] = {}
             for cell in notebook.cells:
@@ -99,8 +102,9 @@ class _Notebooks:
                 label = _cell_options(cell.source).get("label")
                 if label is not None:
                     if str(label) in by_label:
-                        raise RenderError(f"{self.source}: notebook {path} has two cells labelled "
-                                          f"{label}")
+                        raise RenderError(
+                            f"{self.source}: notebook {path} has two cells labelled {label}"
+                        )
                     by_label[str(label)] = cell
                 if cell.get("id"):
                     by_id[cell["id"]] = cell
@@ -132,25 +136,35 @@ def _embed(argument: str, notebooks: _Notebooks, files_dir: Path) -> str:
     ref, *options = argument.split()
     for option in options:
         if option.replace(" ", "").lower() not in ("echo=false",):
-            log.warning("%s: embed %s: option %s is not supported by the built-in renderer and "
-                        "is ignored", source, ref, option)
+            log.warning(
+                "%s: embed %s: option %s is not supported by the built-in renderer and is ignored",
+                source,
+                ref,
+                option,
+            )
     name, _, label = ref.partition("#")
     if not label:
-        raise RenderError(f"{source}: embed {ref}: give a cell label after '#' "
-                          "(embedding a whole notebook is not supported)")
+        raise RenderError(
+            f"{source}: embed {ref}: give a cell label after '#' "
+            "(embedding a whole notebook is not supported)"
+        )
     cell = notebooks.cells(name).get(label)
     if cell is None:
-        raise RenderError(f"{source}: embed {ref}: notebook {name} has no cell labelled {label} "
-                          "(add '#| label: " + label + "' at the top of the cell)")
+        raise RenderError(
+            f"{source}: embed {ref}: notebook {name} has no cell labelled {label} "
+            "(add '#| label: " + label + "' at the top of the cell)"
+        )
     cell_options = _cell_options(cell.source)
     parts: list[str] = []
     images = 0
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
         if kind == "error":
-            raise RenderError(f"{source}: embed {ref}: cell {label} of notebook {name} failed "
-                              f"with {output.get('ename', 'an error')}: "
-                              f"{output.get('evalue', '')}".rstrip(": "))
+            raise RenderError(
+                f"{source}: embed {ref}: cell {label} of notebook {name} failed "
+                f"with {output.get('ename', 'an error')}: "
+                f"{output.get('evalue', '')}".rstrip(": ")
+            )
         if kind not in ("display_data", "execute_result"):
             continue  # stream output (print, warnings): never part of a report
         data = output.get("data", {})
@@ -162,27 +176,43 @@ def _embed(argument: str, notebooks: _Notebooks, files_dir: Path) -> str:
             alt = metadata.get("alt") or cell_options.get("fig-alt")
             caption = cell_options.get("fig-cap") or metadata.get("title") or alt
             if not alt:
-                log.warning("%s: embed %s: the figure has no alt text; using its caption",
-                            source, ref)
+                log.warning(
+                    "%s: embed %s: the figure has no alt text; using its caption", source, ref
+                )
                 alt = caption or label
             caption = caption or alt
             files_dir.mkdir(parents=True, exist_ok=True)
             stem = _UNSAFE.sub("-", f"{Path(name).stem}-{label}")
             filename = f"{stem}.png" if images == 1 else f"{stem}-{images}.png"
             (files_dir / filename).write_bytes(base64.b64decode(_text(data["image/png"])))
-            parts.append(_image_markdown(f"{files_dir.name}/{filename}", label, images == 1,
-                                         str(alt), str(caption)))
+            parts.append(
+                _image_markdown(
+                    f"{files_dir.name}/{filename}", label, images == 1, str(alt), str(caption)
+                )
+            )
         elif "text/html" in data:
-            log.warning("%s: embed %s: an HTML-only output is skipped (publish tables with "
-                        "analysis.show so they carry text/markdown)", source, ref)
+            log.warning(
+                "%s: embed %s: an HTML-only output is skipped (publish tables with "
+                "analysis.show so they carry text/markdown)",
+                source,
+                ref,
+            )
     if not parts:
-        raise RenderError(f"{source}: embed {ref}: cell {label} of notebook {name} has no "
-                          "markdown or PNG output to embed (was the notebook executed?)")
+        raise RenderError(
+            f"{source}: embed {ref}: cell {label} of notebook {name} has no "
+            "markdown or PNG output to embed (was the notebook executed?)"
+        )
     return "\n\n" + "\n\n".join(parts) + "\n\n"
 
 
-def resolve_shortcodes(qmd_text: str, notebooks_dir: Path, meta: dict[str, Any],
-                       files_dir: Path, *, source: str = "<qmd>") -> str:
+def resolve_shortcodes(
+    qmd_text: str,
+    notebooks_dir: Path,
+    meta: dict[str, Any],
+    files_dir: Path,
+    *,
+    source: str = "<qmd>",
+) -> str:
     """Replace the ``embed``, ``meta`` and ``pagebreak`` shortcodes of a Quarto document.
 
     Parameters
@@ -225,15 +255,19 @@ def resolve_shortcodes(qmd_text: str, notebooks_dir: Path, meta: dict[str, Any],
             try:
                 value = lookup_meta(argument, meta, front)
             except KeyError:
-                raise RenderError(f"{source}: {{{{< meta {argument} >}}}}: no value for "
-                                  f"{argument} in the run metadata or the front matter") from None
+                raise RenderError(
+                    f"{source}: {{{{< meta {argument} >}}}}: no value for "
+                    f"{argument} in the run metadata or the front matter"
+                ) from None
             try:
                 return format_meta_value(value)
             except TypeError as exc:
                 raise RenderError(f"{source}: {{{{< meta {argument} >}}}}: {exc}") from None
         if name == "pagebreak" and not argument:
             return _PAGEBREAK
-        raise RenderError(f"{source}: shortcode {{{{< {body} >}}}} is not supported by the "
-                          "built-in renderer (supported: embed, meta, pagebreak)")
+        raise RenderError(
+            f"{source}: shortcode {{{{< {body} >}}}} is not supported by the "
+            "built-in renderer (supported: embed, meta, pagebreak)"
+        )
 
     return _SHORTCODE.sub(replace, qmd_text)

@@ -19,17 +19,50 @@ UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 # share of placements of each type outside the council's area
-OUT_OF_AREA = {"K1": 0.95, "K2": 0.8, "H5": 0.45, "U1": 0.35, "U2": 0.4, "U3": 0.35, "U4": 0.55,
-               "U5": 0.55, "U6": 0.55, "P1": 0.2, "P2": 0.3, "A3": 0.55, "A4": 0.6, "A5": 0.55,
-               "A6": 0.65, "R1": 0.8, "R3": 0.7, "R5": 1.0, "S1": 0.9, "Z1": 0.5}
-PROVIDERS = {"P1": {"PR0": 1}, "P2": {"PR1": 1}, "U1": {"PR1": 1}, "U2": {"PR1": 1},
-             "U3": {"PR1": 1}, "U4": {"PR1": 60, "PR4": 35, "PR5": 5},
-             "U5": {"PR1": 70, "PR5": 30}, "U6": {"PR1": 55, "PR4": 40, "PR5": 5},
-             "A3": {"PR1": 80, "PR2": 20}, "A4": {"PR1": 70, "PR2": 30},
-             "A5": {"PR1": 80, "PR2": 20}, "A6": {"PR1": 65, "PR2": 25, "PR5": 10},
-             "K1": {"PR2": 70, "PR3": 30}, "K2": {"PR4": 75, "PR1": 20, "PR5": 5},
-             "H5": {"PR4": 60, "PR1": 40}, "R1": {"PR3": 1}, "R3": {"PR4": 70, "PR1": 30},
-             "R5": {"PR3": 1}, "S1": {"PR4": 1}, "Z1": {"PR1": 70, "PR4": 30}}
+OUT_OF_AREA = {
+    "K1": 0.95,
+    "K2": 0.8,
+    "H5": 0.45,
+    "U1": 0.35,
+    "U2": 0.4,
+    "U3": 0.35,
+    "U4": 0.55,
+    "U5": 0.55,
+    "U6": 0.55,
+    "P1": 0.2,
+    "P2": 0.3,
+    "A3": 0.55,
+    "A4": 0.6,
+    "A5": 0.55,
+    "A6": 0.65,
+    "R1": 0.8,
+    "R3": 0.7,
+    "R5": 1.0,
+    "S1": 0.9,
+    "Z1": 0.5,
+}
+PROVIDERS = {
+    "P1": {"PR0": 1},
+    "P2": {"PR1": 1},
+    "U1": {"PR1": 1},
+    "U2": {"PR1": 1},
+    "U3": {"PR1": 1},
+    "U4": {"PR1": 60, "PR4": 35, "PR5": 5},
+    "U5": {"PR1": 70, "PR5": 30},
+    "U6": {"PR1": 55, "PR4": 40, "PR5": 5},
+    "A3": {"PR1": 80, "PR2": 20},
+    "A4": {"PR1": 70, "PR2": 30},
+    "A5": {"PR1": 80, "PR2": 20},
+    "A6": {"PR1": 65, "PR2": 25, "PR5": 10},
+    "K1": {"PR2": 70, "PR3": 30},
+    "K2": {"PR4": 75, "PR1": 20, "PR5": 5},
+    "H5": {"PR4": 60, "PR1": 40},
+    "R1": {"PR3": 1},
+    "R3": {"PR4": 70, "PR1": 30},
+    "R5": {"PR3": 1},
+    "S1": {"PR4": 1},
+    "Z1": {"PR1": 70, "PR4": 30},
+}
 OFSTED_REGISTERED = {"K1", "K2", "R1", "S1"}
 
 
@@ -86,8 +119,10 @@ def make_upn(rng: np.random.Generator, la_code: str, dob: Date) -> str:
 
 def make_postcode(rng: np.random.Generator, district: str) -> str:
     """A fake postcode in a real district, e.g. ``TS1 4QD``."""
-    return (f"{district} {int(rng.integers(1, 10))}{pick(rng, POSTCODE_LETTERS)}"
-            f"{pick(rng, POSTCODE_LETTERS)}")
+    return (
+        f"{district} {int(rng.integers(1, 10))}{pick(rng, POSTCODE_LETTERS)}"
+        f"{pick(rng, POSTCODE_LETTERS)}"
+    )
 
 
 def make_ethnicity(rng: np.random.Generator, profile: LAProfile, calib: Calibration) -> str:
@@ -107,16 +142,27 @@ def dob_for_age(rng: np.random.Generator, on: Date, band: str) -> Date:
     return on - dt.timedelta(days=int(rng.integers(365 * low + 1, max_days)))
 
 
-def new_child(rng: np.random.Generator, ids: IdFactory, profile: LAProfile, calib: Calibration,
-              dob: Date, sex: int | None = None, ethnic: str | None = None,
-              home_post: str | None = None) -> Child:
+def new_child(
+    rng: np.random.Generator,
+    ids: IdFactory,
+    profile: LAProfile,
+    calib: Calibration,
+    dob: Date,
+    sex: int | None = None,
+    ethnic: str | None = None,
+    home_post: str | None = None,
+) -> Child:
     """A child with an id, sex, ethnicity, UPN and home postcode."""
     if sex is None:
         sex = 1 if chance(rng, 0.5) else 2
-    return Child(child_id=ids.new(), sex=sex, dob=dob,
-                 ethnic=ethnic or make_ethnicity(rng, profile, calib),
-                 upn=make_upn(rng, profile.code, dob),
-                 home_post=home_post or make_postcode(rng, pick(rng, profile.postcode_districts)))
+    return Child(
+        child_id=ids.new(),
+        sex=sex,
+        dob=dob,
+        ethnic=ethnic or make_ethnicity(rng, profile, calib),
+        upn=make_upn(rng, profile.code, dob),
+        home_post=home_post or make_postcode(rng, pick(rng, profile.postcode_districts)),
+    )
 
 
 class PlacementMaker:
@@ -151,7 +197,11 @@ class PlacementMaker:
             urn = pick(r, self.homes)
         else:
             urn = "XXXXXXX"
-        return Placement(place=place, provider=self.provider[place].pick(r),
-                         pl_post=make_postcode(r, district), urn=urn,
-                         location="OUT" if out else "IN", distance=round(distance, 1))
-
+        return Placement(
+            place=place,
+            provider=self.provider[place].pick(r),
+            pl_post=make_postcode(r, district),
+            urn=urn,
+            location="OUT" if out else "IN",
+            distance=round(distance, 1),
+        )

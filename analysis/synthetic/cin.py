@@ -33,9 +33,21 @@ from analysis.synthetic.util import (
 CP_AGE_BAND = Picker({"0": 14, "1-4": 30, "5-9": 28, "10-15": 25, "16-17": 3})
 FAMILY_SIZE = Picker({"1": 44, "2": 28, "3": 15, "4": 8, "5": 5})
 MEAN_FAMILY = 2.02
-PLAN_ENDS_AT_REVIEW = Picker({"1": 10, "2": 40, "3": 32, "4": 12, "5": 4, "6": 2})
-CLOSURE_FROM_REC = {"E11": "RC1", "E12": "RC1", "E41": "RC3", "E45": "RC4", "E46": "RC4",
-                    "E47": "RC4", "E48": "RC4", "E2": "RC2", "E3": "RC5", "E7": "RC6"}
+PLAN_ENDS_AT_REVIEW = Picker({"1": 9, "2": 40, "3": 33, "4": 12, "5": 4, "6": 2})
+CLOSURE_FROM_REC = {
+    "E11": "RC1",
+    "E12": "RC1",
+    "E41": "RC3",
+    "E45": "RC4",
+    "E46": "RC4",
+    "E47": "RC4",
+    "E48": "RC4",
+    "E2": "RC2",
+    "E3": "RC5",
+    "E7": "RC6",
+}
+ICPC_OUTCOME = Picker({"plan": 90, "cin": 7.5, "nfa": 2.5})
+PRIOR_PLANS = Picker({"0": 88, "1": 9, "2": 3})
 LINK_PROBABILITY = {"0": 0.34, "1-4": 0.45, "5-9": 0.45, "10-15": 0.32, "16-17": 0.08}
 
 
@@ -56,8 +68,16 @@ class CPSimulator:
         First referral date simulated and the last date of the last collection year.
     """
 
-    def __init__(self, rng: np.random.Generator, profile: LAProfile, calib: Calibration,
-                 cal: WorkCalendar, ids: IdFactory, cp_start: Date, horizon: Date) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        profile: LAProfile,
+        calib: Calibration,
+        cal: WorkCalendar,
+        ids: IdFactory,
+        cp_start: Date,
+        horizon: Date,
+    ) -> None:
         self.rng, self.profile, self.calib, self.cal = rng, profile, calib, cal
         self.ids, self.cp_start, self.horizon = ids, cp_start, horizon
         self.categories = calib.picker("category_of_abuse")
@@ -72,10 +92,10 @@ class CPSimulator:
         return date.year if date.month >= 4 else date.year - 1
 
     def icpc_date(self, s47: Date) -> Date:
-        """ICPC date: within 15 working days at a yearly rate of about 60-80%."""
+        """ICPC date: within 15 working days at a yearly rate of about 58-76%."""
         y = self._year(s47)
         if y not in self.icpc_on_time:
-            self.icpc_on_time[y] = float(self.rng.uniform(0.6, 0.8))
+            self.icpc_on_time[y] = float(self.rng.uniform(0.58, 0.76))
         if chance(self.rng, self.icpc_on_time[y]):
             days = int(self.rng.integers(6, 16))
         else:
@@ -121,15 +141,28 @@ class CPSimulator:
         """CP history before care for some children who become looked after."""
         r = self.rng
         for child in looked_after:
-            if child.uasc or not child.periods or child.periods[0].pathway in (
-                    "short_break", "remand"):
+            if (
+                child.uasc
+                or not child.periods
+                or child.periods[0].pathway in ("short_break", "remand")
+            ):
                 continue
             start = child.periods[0].start
             age = age_on(child.dob, start)
-            band = "0" if age == 0 else "1-4" if age < 5 else "5-9" if age < 10 else \
-                "10-15" if age < 16 else "16-17"
+            band = (
+                "0"
+                if age == 0
+                else "1-4"
+                if age < 5
+                else "5-9"
+                if age < 10
+                else "10-15"
+                if age < 16
+                else "16-17"
+            )
             if start < self.cp_start + dt.timedelta(days=120) or not chance(
-                    r, LINK_PROBABILITY[band]):
+                r, LINK_PROBABILITY[band]
+            ):
                 continue
             referral_date = start - uniform_days(r, 60, 480)
             referral_date = max(referral_date, child.dob + dt.timedelta(days=3))
@@ -137,7 +170,9 @@ class CPSimulator:
             icpc = self.icpc_date(s47)
             if icpc >= start - dt.timedelta(days=5):
                 continue
-            end = start if chance(r, 0.7) else start + uniform_days(r, 1, 60)
+            end = start if chance(r, 0.65) else start + uniform_days(r, 10, 90)
+            if child.periods[0].end is not None:
+                end = min(end, child.periods[0].end)
             n_prev = 1 if chance(r, 0.12) else 0
             referral = self.referral(referral_date)
             referral.s47s.append(Section47(s47, self.cal.add_working_days(s47, 15), icpc, False))
@@ -150,8 +185,11 @@ class CPSimulator:
 
     def referral(self, date: Date) -> Referral:
         """A referral with a source and primary need."""
-        need = "N1" if self.profile.cin_need == "middlesbrough" and chance(self.rng, 0.9) \
+        need = (
+            "N1"
+            if self.profile.cin_need == "middlesbrough" and chance(self.rng, 0.9)
             else self.needs.pick(self.rng)
+        )
         return Referral(date=date, source=self.sources.pick(self.rng), need=need)
 
     def family(self, date: Date) -> list[Child]:
@@ -161,12 +199,20 @@ class CPSimulator:
         kids: list[Child] = []
         dob = dob_for_age(r, date, band)
         for _ in range(int(FAMILY_SIZE.pick(r))):
-            if age_on(dob, date) >= 17:
+            if kids and age_on(dob, date) >= 17:
                 break
             first = kids[0] if kids else None
-            kids.append(new_child(r, self.ids, self.profile, self.calib, dob,
-                                  ethnic=first.ethnic if first else None,
-                                  home_post=first.home_post if first else None))
+            kids.append(
+                new_child(
+                    r,
+                    self.ids,
+                    self.profile,
+                    self.calib,
+                    dob,
+                    ethnic=first.ethnic if first else None,
+                    home_post=first.home_post if first else None,
+                )
+            )
             dob = dob - dt.timedelta(days=int(r.integers(330, 1300)))
         self.children.extend(kids)
         return kids
@@ -201,20 +247,28 @@ class CPSimulator:
         r = self.rng
         s47 = self.cal.roll_forward(day + uniform_days(r, 0, 10))
         icpc = self.icpc_date(s47)
-        outcome = Picker({"plan": 90, "cin": 7.5, "nfa": 2.5}).pick(r)
+        outcome = ICPC_OUTCOME.pick(r)
         plan = None
         if outcome == "plan":
             plan = self.new_plan(icpc, 0, None)
         step_down = chance(r, 0.6)
         step_days = uniform_days(r, 60, 300)
-        prior = Picker({"0": 87, "1": 10, "2": 3}).pick(r) if first_time else "0"
+        prior = PRIOR_PLANS.pick(r) if first_time else "0"
         for kid in kids:
             n_prev = int(prior) + sum(len(ref.plans) for ref in kid.referrals)
             ref = self.referral(day)
             ref.s47s.append(Section47(s47, self.cal.add_working_days(s47, 15), icpc, False))
             if plan is not None:
-                ref.plans.append(CPPlan(plan.start, plan.end, plan.initial_category,
-                                        plan.latest_category, n_prev, list(plan.reviews)))
+                ref.plans.append(
+                    CPPlan(
+                        plan.start,
+                        plan.end,
+                        plan.initial_category,
+                        plan.latest_category,
+                        n_prev,
+                        list(plan.reviews),
+                    )
+                )
                 if step_down:
                     ref.cin_plans.append((plan.end, plan.end + step_days))
                     ref.closure = plan.end + step_days
@@ -228,7 +282,7 @@ class CPSimulator:
                 ref.closure, ref.closure_reason = icpc + uniform_days(r, 0, 14), "RC8"
             kid.referrals.append(ref)
         closure = kids[0].referrals[-1].closure
-        if closure is not None and chance(r, 0.2):
+        if closure is not None and chance(r, 0.25):
             again = self.cal.roll_forward(closure + uniform_days(r, 60, 900))
             kids = [k for k in kids if age_on(k.dob, again) < 17]
             if kids and again <= self.horizon:

@@ -35,9 +35,49 @@ from analysis.synthetic.util import (
 
 DAY = dt.timedelta(days=1)
 HOME_EXITS = {"E4A", "E4B", "E13", "E8"}
-SIBLING_SIZES = Picker({"1": 82, "2": 11, "3": 5, "4": 2})
-MEAN_FAMILY = 1.27
+SIBLING_SIZES = Picker({"1": 76, "2": 15, "3": 6, "4": 3})
+MEAN_FAMILY = 1.36
 RD_CODES = Picker({"RD1": 20, "RD2": 15, "RD3": 35, "RD4": 30})
+FIRST_PLACE = {
+    "0": Picker({"U6": 58, "U3": 20, "R3": 9, "P1": 5, "U4": 3, "U5": 3}),
+    "1-7": Picker({"U6": 50, "U3": 30, "P1": 6, "U4": 8, "Z1": 1}),
+    "8-9": Picker({"U6": 50, "U3": 30, "P1": 6, "U4": 8, "K2": 2, "Z1": 1}),
+    "10-15": Picker({"U6": 44, "U3": 18, "K2": 26, "U4": 5, "P1": 3, "Z1": 4}),
+    "16-17": Picker({"U6": 36, "K2": 24, "H5": 20, "U3": 8, "Z1": 6, "P2": 2, "P1": 2}),
+}
+NEXT_PLACE = {
+    "settled": Picker({"U4": 45, "U1": 18, "U6": 22, "U3": 5, "P1": 5}),
+    "settled8": Picker({"U4": 45, "U1": 18, "U6": 22, "U3": 5, "K2": 5, "P1": 5}),
+    "young": Picker({"U6": 52, "U3": 28, "U4": 10, "P1": 5, "U1": 5}),
+    "young8": Picker({"U6": 52, "U3": 28, "U4": 10, "P1": 5, "U1": 5}),
+    "10-15": Picker({"K2": 30, "U6": 25, "U4": 20, "U3": 8, "U1": 5, "P1": 5, "Z1": 6, "K1": 1}),
+    "16-17": Picker({"H5": 28, "K2": 24, "U6": 18, "U4": 10, "Z1": 9, "P2": 4, "U3": 4, "P1": 3}),
+}
+LEGAL_START = {
+    "home": Picker({"V2": 75, "C1": 20, "L1": 5}),
+    "young": Picker({"C1": 62, "V2": 32, "L2": 4, "L1": 2}),
+    "older": Picker({"V2": 55, "C1": 42, "L1": 3}),
+}
+REMAND_LS = Picker({"J2": 70, "J1": 15, "J3": 15})
+REMAND_PLACE = Picker({"R5": 40, "K2": 30, "U6": 20, "K1": 10})
+UASC_EARLY_REC = Picker({"E15": 40, "E16": 25, "E3": 35})
+UASC_PLACE = {
+    True: Picker({"H5": 45, "U6": 40, "K2": 15}),
+    False: Picker({"H5": 10, "U6": 40, "K2": 15}),
+}
+SAME_SEX_LS = Picker({"L12": 40, "L2": 40, "L4": 20})
+SW_REASON = Picker(
+    {
+        "LEFTRL": 30,
+        "ORGRST": 20,
+        "MANAGE": 15,
+        "TSPROC": 12,
+        "ABSENC": 8,
+        "CHCHAN": 8,
+        "FCONTA": 4,
+        "OTHERS": 3,
+    }
+)
 MISSING_NIGHTS = Picker({"0": 40, "1": 35, "2": 12, "3": 7, "4": 4, "6": 2})
 
 
@@ -50,7 +90,7 @@ class Anchor:
     date
         When it happens.
     place
-        New placement type.
+        New placement type ("" for a type chosen like an unplanned move).
     same_carer
         True for a change of placement type with the same carer (RNE B or U).
     freeze
@@ -93,14 +133,25 @@ class CareSimulator:
         Working-day calendar.
     ids
         The council's id factory (shared with the CP simulation).
-    sim_start, horizon
-        First possible entry date and the last date of the last collection year.
+    sim_start, first_return, horizon
+        First possible entry date, first day of the first collection year and last day of the
+        last one.
     """
 
-    def __init__(self, rng: np.random.Generator, profile: LAProfile, calib: Calibration,
-                 cal: WorkCalendar, ids: IdFactory, sim_start: Date, horizon: Date) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        profile: LAProfile,
+        calib: Calibration,
+        cal: WorkCalendar,
+        ids: IdFactory,
+        sim_start: Date,
+        first_return: Date,
+        horizon: Date,
+    ) -> None:
         self.rng, self.profile, self.calib, self.cal = rng, profile, calib, cal
         self.ids, self.sim_start, self.horizon = ids, sim_start, horizon
+        self.first_return = first_return
         self.places = PlacementMaker(rng, profile, calib)
         self.children: list[Child] = []
         self.cin_picker = calib.picker(f"cin_need.{profile.cin_need}")
@@ -111,19 +162,41 @@ class CareSimulator:
 
     # ------------------------------------------------------------------ entry processes
     def run(self) -> list[Child]:
-        """Simulate all entries to care up to the horizon and return the children."""
+        """Simulate all entries to care up to the horizon and return the children.
+
+        Entries are a Poisson process of families at ``starters_per_cla`` times the council's
+        size. After a 12-year warm-up, each year's rate is nudged towards the calibrated number
+        looked after (``(target / stock) ** 1.5``, within 0.7-1.4), as councils manage demand.
+        """
         rate = self.calib.rates["starters_per_cla"] * self.profile.cla_target
         for year in range(self.sim_start.year, self.horizon.year + 1):
-            mult = float(np.exp(self.rng.normal(0.0, 0.07)))
+            mult = float(np.exp(self.rng.normal(0.0, 0.06)))
+            if year >= self.sim_start.year + 12:
+                stock = self.stock(dt.date(year, 1, 1))
+                mult *= min(1.4, max(0.7, (self.profile.cla_target / max(stock, 1)) ** 1.5))
             n_events = int(self.rng.poisson(rate * mult / MEAN_FAMILY))
             days = sorted(int(d) for d in self.rng.integers(0, 365, size=n_events))
             for d in days:
                 date = dt.date(year, 1, 1) + dt.timedelta(days=d)
                 if self.sim_start <= date <= self.horizon:
                     self.family_entry(date)
-        self.uasc_arrivals()
+            self.uasc_arrivals(year)
         self.short_breaks()
         return self.children
+
+    def stock(self, date: Date) -> int:
+        """Children looked after on ``date`` (short breaks excluded)."""
+        n = 0
+        for child in self.children:
+            for p in child.periods:
+                if (
+                    p.start <= date
+                    and (p.end is None or p.end > date)
+                    and p.pathway != "short_break"
+                ):
+                    n += 1
+                    break
+        return n
 
     def family_entry(self, date: Date) -> None:
         """One entry event: a child or a sibling group entering care on the same day."""
@@ -146,8 +219,9 @@ class CareSimulator:
         shared: dict = {}
         for dob in dobs:
             sex = int(self.calib.picker("sex_entrant").pick(r))
-            child = new_child(r, self.ids, self.profile, self.calib, dob, sex=sex, ethnic=ethnic,
-                              home_post=home)
+            child = new_child(
+                r, self.ids, self.profile, self.calib, dob, sex=sex, ethnic=ethnic, home_post=home
+            )
             ethnic, home = child.ethnic, child.home_post
             child.sibling_group = group
             self.children.append(child)
@@ -161,8 +235,14 @@ class CareSimulator:
             return "lt"
         return family_pathway
 
-    def add_period(self, child: Child, start: Date, pathway: str, shared: dict | None = None,
-                   reentries: int = 0) -> Period | None:
+    def add_period(
+        self,
+        child: Child,
+        start: Date,
+        pathway: str,
+        shared: dict | None = None,
+        reentries: int = 0,
+    ) -> Period | None:
         """Simulate one period of care from ``start`` and, sometimes, a later re-entry."""
         b18 = birthday(child.dob, 18)
         if start >= b18 - dt.timedelta(days=7):
@@ -189,36 +269,35 @@ class CareSimulator:
             pathway = "sgo"
         self.add_period(child, again, pathway, {}, reentries + 1)
 
-    def uasc_arrivals(self) -> None:
+    def uasc_arrivals(self, year: int) -> None:
         """Unaccompanied asylum-seeking children: mostly 16-17-year-old boys, arriving from 2015."""
-        base = 12.0 * self.profile.scale
+        if year < 2015:
+            return
         r = self.rng
-        for year in range(max(self.sim_start.year, 2015), self.horizon.year + 1):
-            mult = {2020: 0.6, 2021: 0.9, 2022: 1.3, 2023: 1.5, 2024: 1.3}.get(year, 0.5)
-            for _ in range(int(r.poisson(base * mult))):
-                date = dt.date(year, 1, 1) + dt.timedelta(days=int(r.integers(0, 365)))
-                if date > self.horizon:
-                    continue
-                age_days = int(r.integers(365 * 14 + 100, 365 * 17 + 280))
-                if chance(r, 0.7):
-                    age_days = max(age_days, 365 * 16 + 1)
-                dob = date - dt.timedelta(days=age_days)
-                sex = 1 if chance(r, 0.93) else 2
-                ethnic = self.calib.picker("uasc_ethnic").pick(r)
-                child = new_child(r, self.ids, self.profile, self.calib, dob, sex=sex,
-                                  ethnic=ethnic)
-                child.uasc = True
-                self.children.append(child)
-                self.add_period(child, date, "uasc")
+        mult = {2020: 0.6, 2021: 0.9, 2022: 1.3, 2023: 1.5, 2024: 1.3}.get(year, 0.5)
+        for _ in range(int(r.poisson(12.0 * self.profile.scale * mult))):
+            date = dt.date(year, 1, 1) + dt.timedelta(days=int(r.integers(0, 365)))
+            if date > self.horizon or date < self.sim_start:
+                continue
+            age_days = int(r.integers(365 * 14 + 100, 365 * 17 + 280))
+            if chance(r, 0.7):
+                age_days = max(age_days, 365 * 16 + 1)
+            dob = date - dt.timedelta(days=age_days)
+            sex = 1 if chance(r, 0.93) else 2
+            ethnic = self.calib.picker("uasc_ethnic").pick(r)
+            child = new_child(r, self.ids, self.profile, self.calib, dob, sex=sex, ethnic=ethnic)
+            child.uasc = True
+            self.children.append(child)
+            self.add_period(child, date, "uasc")
 
     def short_breaks(self) -> None:
         """Children looked after only under an agreed series of short breaks (LS V3/V4)."""
         r = self.rng
-        first = dt.date(self.horizon.year - 7, 4, 1)
+        first = self.first_return - dt.timedelta(days=400)
         n_v4 = max(2, round(3 * self.profile.scale))
         n_v3 = max(1, round(2 * self.profile.scale))
         for i in range(n_v4 + n_v3):
-            start = random_date(r, first, self.horizon - dt.timedelta(days=200))
+            start = random_date(r, first, max(first, self.horizon - dt.timedelta(days=200)))
             dob = dob_for_age(r, start, pick(r, ["5-9", "10-15", "10-15"]))
             child = new_child(r, self.ids, self.profile, self.calib, dob)
             self.children.append(child)
@@ -230,14 +309,23 @@ class CareSimulator:
     def v4_stays(self, child: Child, start: Date) -> None:
         """Individual short-break stays, each its own period of care (LS V4)."""
         r = self.rng
-        stop = min(start + dt.timedelta(days=int(r.integers(300, 1100))),
-                   birthday(child.dob, 18) - DAY)
+        stop = min(
+            start + dt.timedelta(days=int(r.integers(300, 1100))), birthday(child.dob, 18) - DAY
+        )
         pl = self.places.make(pick(r, ["K2", "K2", "U6"]))
         day = start
         while day < stop:
             end = day + uniform_days(r, 1, 3)
-            ep = Episode(decom=day, rne="S", ls="V4", cin="N2", placement=pl,
-                         home_post=child.home_post, dec=end, rec="E4A")
+            ep = Episode(
+                decom=day,
+                rne="S",
+                ls="V4",
+                cin="N2",
+                placement=pl,
+                home_post=child.home_post,
+                dec=end,
+                rec="E4A",
+            )
             child.periods.append(Period(pathway="short_break", episodes=[ep]))
             day = end + uniform_days(r, 18, 45)
 
@@ -246,8 +334,16 @@ class CareSimulator:
         r = self.rng
         end = min(start + uniform_days(r, 250, 1000), birthday(child.dob, 18) - DAY)
         pl = self.places.make(pick(r, ["K2", "U6"]))
-        ep = Episode(decom=start, rne="S", ls="V3", cin="N2", placement=pl,
-                     home_post=child.home_post, dec=end, rec="E8")
+        ep = Episode(
+            decom=start,
+            rne="S",
+            ls="V3",
+            cin="N2",
+            placement=pl,
+            home_post=child.home_post,
+            dec=end,
+            rec="E8",
+        )
         period = Period(pathway="short_break", episodes=[ep])
         due = add_months(start, 3)
         while due < end:
@@ -261,19 +357,42 @@ class CareSimulator:
         """Legal timeline, end, reason ended and planned moves of one period of care."""
         age = age_on(child.dob, start)
         b18 = birthday(child.dob, 18)
-        planner = {"adopt": self.plan_adopt, "sgo": self.plan_order, "cao": self.plan_order,
-                   "home": self.plan_home, "lt": self.plan_long_term, "remand": self.plan_remand,
-                   "uasc": self.plan_uasc}[pathway]
+        planner = {
+            "adopt": self.plan_adopt,
+            "sgo": self.plan_order,
+            "cao": self.plan_order,
+            "home": self.plan_home,
+            "lt": self.plan_long_term,
+            "remand": self.plan_remand,
+            "uasc": self.plan_uasc,
+        }[pathway]
         plan = planner(child, start, age, b18, pathway, shared)
         plan.end = min(plan.end, b18)
         if plan.end <= start:
             plan.end = start + DAY
         plan.legal = _clean_legal(plan.legal, start, plan.end)
         plan.anchors = [a for a in plan.anchors if start < a.date < plan.end]
+        self.same_day_moves(plan)
         return plan
 
-    def initial_legal(self, age: int, pathway: str, start: Date, shared: dict
-                      ) -> tuple[list[tuple[Date, str]], Date]:
+    def same_day_moves(self, plan: PeriodPlan) -> None:
+        """Some legal changes come with a move on the same day (RNE T).
+
+        An interim care order after police protection or an EPO moves the child 40% of the
+        time; other changes 8%. Only before any planned final placement.
+        """
+        if plan.pathway in ("remand", "uasc"):
+            return
+        frozen = min((a.date for a in plan.anchors if a.freeze), default=dt.date.max)
+        taken = {a.date for a in plan.anchors}
+        for (_, before), (when, ls) in zip(plan.legal, plan.legal[1:], strict=False):
+            p = 0.4 if before in ("L1", "L2") else 0.08
+            if ls != "E1" and when < frozen and when not in taken and chance(self.rng, p):
+                plan.anchors.append(Anchor(when, ""))
+
+    def initial_legal(
+        self, age: int, pathway: str, start: Date, shared: dict
+    ) -> tuple[list[tuple[Date, str]], Date]:
         """Initial legal status and the date an interim care order starts (if any).
 
         Returns the legal timeline up to the interim care order and the final hearing date.
@@ -281,15 +400,10 @@ class CareSimulator:
         r = self.rng
         if "ls0" not in shared:
             young = age < 13 or pathway in ("adopt", "sgo", "cao")
-            if pathway == "home":
-                w = {"V2": 75, "C1": 20, "L1": 5}
-            elif young:
-                w = {"C1": 62, "V2": 32, "L2": 4, "L1": 2}
-            else:
-                w = {"V2": 62, "C1": 35, "L1": 3}
-            shared["ls0"] = Picker(w).pick(r)
+            key = "home" if pathway == "home" else "young" if young else "older"
+            shared["ls0"] = LEGAL_START[key].pick(r)
             shared["c1_delay"] = int(r.integers(20, 120))
-            shared["fh_delay"] = int(r.integers(170, 420))
+            shared["fh_delay"] = int(r.integers(150, 360))
         ls0 = shared["ls0"]
         legal = [(start, ls0)]
         if ls0 == "C1":
@@ -303,15 +417,16 @@ class CareSimulator:
         legal.append((c1, "C1"))
         return legal, c1 + dt.timedelta(days=shared["fh_delay"])
 
-    def plan_home(self, child: Child, start: Date, age: int, b18: Date, pathway: str,
-                  shared: dict) -> PeriodPlan:
+    def plan_home(
+        self, child: Child, start: Date, age: int, b18: Date, pathway: str, shared: dict
+    ) -> PeriodPlan:
         """A short stay ending back home (E4A/E4B/E13/E8) or at 18."""
         r = self.rng
         legal, fh = self.initial_legal(age, pathway, start, shared)
         if legal[0][1] == "L1" and chance(r, 0.5):
             end = start + uniform_days(r, 1, 3)
         else:
-            end = start + dt.timedelta(days=max(1, int(r.lognormal(math.log(75), 1.25))))
+            end = start + dt.timedelta(days=max(1, int(r.lognormal(math.log(100), 1.25))))
             end = min(end, start + dt.timedelta(days=1000))
         rec = self.calib.picker("rec_home").pick(r)
         if end >= b18:
@@ -323,8 +438,9 @@ class CareSimulator:
             anchors.append(Anchor(end - uniform_days(r, 30, 150), "P1", freeze=True))
         return PeriodPlan(pathway, start, end, rec, legal, anchors)
 
-    def plan_order(self, child: Child, start: Date, age: int, b18: Date, pathway: str,
-                   shared: dict) -> PeriodPlan:
+    def plan_order(
+        self, child: Child, start: Date, age: int, b18: Date, pathway: str, shared: dict
+    ) -> PeriodPlan:
         """Leave care at the final hearing with an SGO (E45-E48) or a CAO (E41)."""
         r = self.rng
         legal, fh = self.initial_legal(age, pathway, start, shared)
@@ -339,21 +455,30 @@ class CareSimulator:
             else:
                 anchors.append(Anchor(start + uniform_days(r, 10, 150), "U3", freeze=True))
         elif rec in ("E46", "E48"):
-            anchors.append(Anchor(start + uniform_days(r, 30, 200), pick(r, ["U6", "U4"]),
-                                  freeze=True))
+            anchors.append(
+                Anchor(start + uniform_days(r, 30, 200), pick(r, ["U6", "U4"]), freeze=True)
+            )
         elif chance(r, 0.55):
             anchors.append(Anchor(fh - uniform_days(r, 20, 120), "P1", freeze=True))
         return PeriodPlan(pathway, start, fh, rec, legal, anchors, first_place=first)
 
-    def plan_long_term(self, child: Child, start: Date, age: int, b18: Date, pathway: str,
-                       shared: dict, legal: list[tuple[Date, str]] | None = None) -> PeriodPlan:
+    def plan_long_term(
+        self,
+        child: Child,
+        start: Date,
+        age: int,
+        b18: Date,
+        pathway: str,
+        shared: dict,
+        legal: list[tuple[Date, str]] | None = None,
+    ) -> PeriodPlan:
         """Long-term care: care order at the final hearing, leave at 18 or earlier."""
         r = self.rng
         if legal is None:
             legal, fh = self.initial_legal(age, pathway, start, shared)
             if fh != dt.date.max:
                 legal.append((fh, "C2"))
-        mean_years = 1.6 if age >= 16 else 12.0
+        mean_years = 1.6 if age >= 16 else 15.0
         end = start + dt.timedelta(days=int(r.exponential(mean_years * 365.25)) + 1)
         if end < b18:
             rec = self.calib.picker("rec_early_long_term").pick(r)
@@ -361,46 +486,66 @@ class CareSimulator:
                 rec = "E8"
         else:
             end, rec = b18, self.calib.picker("rec_at_18").pick(r)
-        anchors = [Anchor(start + uniform_days(r, 120, 450), "U4", same_carer=True,
-                          conditional=("U6",)),
-                   Anchor(start + uniform_days(r, 120, 450), "U1", same_carer=True,
-                          conditional=("U3",))]
-        if chance(r, 0.45):
-            anchors.append(Anchor(birthday(child.dob, 16) + uniform_days(r, 150, 500), "H5",
-                                  conditional=("K2", "U6", "U4", "Z1", "U3")))
+        anchors = []
+        if chance(r, 0.6):
+            anchors.append(
+                Anchor(start + uniform_days(r, 60, 300), "U4", same_carer=True, conditional=("U6",))
+            )
+            anchors.append(
+                Anchor(start + uniform_days(r, 60, 300), "U1", same_carer=True, conditional=("U3",))
+            )
+        if rec in ("E8", "E4A", "E4B", "E13", "E41") and end < b18 and chance(r, 0.4):
+            anchors.append(Anchor(end - uniform_days(r, 60, 300), "P1", freeze=True))
+        if chance(r, 0.3):
+            anchors.append(
+                Anchor(
+                    birthday(child.dob, 16) + uniform_days(r, 150, 500),
+                    "H5",
+                    conditional=("K2", "U6", "U4", "Z1", "U3"),
+                )
+            )
         if rec in ("E45", "E46") and end > start + dt.timedelta(days=60):
-            anchors.append(Anchor(end - uniform_days(r, 40, 400),
-                                  "U3" if rec == "E45" else "U4", freeze=True))
+            anchors.append(
+                Anchor(end - uniform_days(r, 40, 400), "U3" if rec == "E45" else "U4", freeze=True)
+            )
         return PeriodPlan(pathway, start, end, rec, legal, anchors)
 
-    def plan_remand(self, child: Child, start: Date, age: int, b18: Date, pathway: str,
-                    shared: dict) -> PeriodPlan:
+    def plan_remand(
+        self, child: Child, start: Date, age: int, b18: Date, pathway: str, shared: dict
+    ) -> PeriodPlan:
         """Remanded to local authority accommodation or youth detention (J1-J3)."""
         r = self.rng
-        ls = Picker({"J2": 70, "J1": 15, "J3": 15}).pick(r)
+        ls = REMAND_LS.pick(r)
         end = start + uniform_days(r, 3, 90)
         rec = "E14" if chance(r, 0.65) else "E9"
-        first = Picker({"R5": 40, "K2": 30, "U6": 20, "K1": 10}).pick(r)
+        first = REMAND_PLACE.pick(r)
         return PeriodPlan(pathway, start, end, rec, [(start, ls)], [], first_place=first)
 
-    def plan_uasc(self, child: Child, start: Date, age: int, b18: Date, pathway: str,
-                  shared: dict) -> PeriodPlan:
+    def plan_uasc(
+        self, child: Child, start: Date, age: int, b18: Date, pathway: str, shared: dict
+    ) -> PeriodPlan:
         """UASC: section 20 until 18, sometimes an age dispute, a move abroad or a transfer."""
         r = self.rng
         end, rec = b18, self.calib.picker("rec_uasc_at_18").pick(r)
         if chance(r, 0.15):
             early = start + uniform_days(r, 20, 300)
             if early < b18:
-                end, rec = early, Picker({"E15": 40, "E16": 25, "E3": 35}).pick(r)
-        first = Picker({"H5": 45 if age >= 16 else 10, "U6": 40, "K2": 15}).pick(r)
+                end, rec = early, UASC_EARLY_REC.pick(r)
+        first = UASC_PLACE[age >= 16].pick(r)
         anchors = []
         if chance(r, 0.4):
-            anchors.append(Anchor(birthday(child.dob, 16) + uniform_days(r, 60, 400), "H5",
-                                  conditional=("U6", "K2")))
+            anchors.append(
+                Anchor(
+                    birthday(child.dob, 16) + uniform_days(r, 60, 400),
+                    "H5",
+                    conditional=("U6", "K2"),
+                )
+            )
         return PeriodPlan(pathway, start, end, rec, [(start, "V2")], anchors, first_place=first)
 
-    def plan_adopt(self, child: Child, start: Date, age: int, b18: Date, pathway: str,
-                   shared: dict) -> PeriodPlan:
+    def plan_adopt(
+        self, child: Child, start: Date, age: int, b18: Date, pathway: str, shared: dict
+    ) -> PeriodPlan:
         """Adoption: ADM decision, placement order, match, move-in, adoption order."""
         r = self.rng
         if "adoption" not in shared:
@@ -411,8 +556,13 @@ class CareSimulator:
         else:
             legal, _ = self.initial_legal(age, pathway, start, shared)
             legal.append((a["po"], "E1"))
-        adoption = Adoption(adm_date=a["adm"], po_date=a.get("po"), match_date=a["match"],
-                            placed_date=a["placed"], foster_care=a["foster_care"])
+        adoption = Adoption(
+            adm_date=a["adm"],
+            po_date=a.get("po"),
+            match_date=a["match"],
+            placed_date=a["placed"],
+            foster_care=a["foster_care"],
+        )
         self.adopters(adoption)
         anchors = list(a["anchors"])
         first = a["first"]
@@ -428,8 +578,9 @@ class CareSimulator:
             return rest
         adoption.order_date = a["order"]
         rec = a["rec"]
-        return PeriodPlan(pathway, start, a["order"], rec, legal, anchors, first_place=first,
-                          adoption=adoption)
+        return PeriodPlan(
+            pathway, start, a["order"], rec, legal, anchors, first_place=first, adoption=adoption
+        )
 
     def adoption_dates(self, start: Date, age: int, shared: dict) -> dict:
         """Dates shared by a sibling group placed for adoption together."""
@@ -442,8 +593,14 @@ class CareSimulator:
             variant = "consent"
         elif chance(r, 0.05):
             variant = "foster_carer"
-        a: dict = {"variant": variant, "anchors": [], "first": None, "disrupted": False,
-                   "replaced": False, "rec": "E11" if chance(r, 0.62) else "E12"}
+        a: dict = {
+            "variant": variant,
+            "anchors": [],
+            "first": None,
+            "disrupted": False,
+            "replaced": False,
+            "rec": "E11" if chance(r, 0.62) else "E12",
+        }
         if variant == "consent":
             a["adm"] = start + uniform_days(r, 20, 80)
             a["match"] = a["adm"] + uniform_days(r, 20, 120)
@@ -455,9 +612,12 @@ class CareSimulator:
             if chance(r, 0.06):
                 match = max(a["adm"] + uniform_days(r, 5, 20), po - uniform_days(r, 3, 30))
             else:
-                match = po + dt.timedelta(days=int(r.gamma(2.2, 58.0)) + 5)
+                match = po + dt.timedelta(days=int(r.gamma(2.2, 66.0)) + 5)
             a["match"] = match
             a["placed"] = max(match + uniform_days(r, 7, 35), po + uniform_days(r, 1, 10))
+            if variant == "ep" and chance(r, 0.25):
+                a["match"] = max(a["adm"] + uniform_days(r, 5, 10), po - uniform_days(r, 0, 14))
+                a["placed"] = po  # placed for adoption on the day of the order: RNE U
         a["foster_care"] = 1 if variant in ("ep", "foster_carer") else 0
         if variant == "ep":
             if chance(r, 0.85):
@@ -505,43 +665,42 @@ class CareSimulator:
             adoption.ls_adoptr = "L11" if chance(r, 0.7) else "L3"
         else:
             adoption.nb_adoptr, adoption.sex_adoptr = 2, pick(r, ["MM", "FF"])
-            adoption.ls_adoptr = Picker({"L12": 40, "L2": 40, "L4": 20}).pick(r)
+            adoption.ls_adoptr = SAME_SEX_LS.pick(r)
 
     # ------------------------------------------------------------------ placements and episodes
     def first_place(self, age: int, pathway: str) -> str:
         """Type of the first placement of a period."""
-        if age == 0:
-            w = {"U6": 58, "U3": 20, "R3": 9, "P1": 5, "U4": 3, "U5": 3}
-        elif age < 10:
-            w = {"U6": 50, "U3": 30, "P1": 6, "U4": 8, "K2": 2 if age >= 8 else 0, "Z1": 1}
-        elif age < 16:
-            w = {"U6": 44, "U3": 18, "K2": 26, "U4": 5, "P1": 3, "Z1": 4}
-        else:
-            w = {"U6": 32, "K2": 22, "H5": 28, "U3": 8, "Z1": 6, "P2": 2, "P1": 2}
-        return Picker({k: v for k, v in w.items() if v > 0}).pick(self.rng)
+        band = (
+            "0"
+            if age == 0
+            else "1-7"
+            if age < 8
+            else "8-9"
+            if age < 10
+            else "10-15"
+            if age < 16
+            else "16-17"
+        )
+        return FIRST_PLACE[band].pick(self.rng)
 
     def next_place(self, age: int, years_in_care: float, pathway: str) -> str:
         """Type of a placement after an unplanned move."""
         if age < 10:
-            if years_in_care > 0.7 and pathway == "lt":
-                w = {"U4": 45, "U1": 18, "U6": 22, "U3": 5, "K2": 5 if age >= 8 else 0, "P1": 5}
-            else:
-                w = {"U6": 52, "U3": 28, "U4": 10, "P1": 5, "U1": 5}
-        elif age < 16:
-            w = {"K2": 30, "U6": 25, "U4": 20, "U3": 8, "U1": 5, "P1": 5, "Z1": 6, "K1": 1}
+            settled = years_in_care > 0.7 and pathway == "lt"
+            key = ("settled" if settled else "young") + ("8" if age >= 8 else "")
         else:
-            w = {"H5": 36, "K2": 22, "U6": 15, "U4": 9, "Z1": 9, "P2": 4, "U3": 3, "P1": 2}
-        return Picker({k: v for k, v in w.items() if v > 0}).pick(self.rng)
+            key = "10-15" if age < 16 else "16-17"
+        return NEXT_PLACE[key].pick(self.rng)
 
     def move_rate(self, age: int, pathway: str) -> float:
         """Unplanned moves a year for this child (most are stable, some move a lot)."""
         r = self.rng
-        p_high = 0.16 if age < 10 else 0.34 if age < 16 else 0.3
+        p_high = 0.2 if age < 10 else 0.4 if age < 16 else 0.34
         if pathway in ("adopt", "sgo", "cao"):
             p_high /= 2
         if chance(r, p_high):
-            return float(r.uniform(1.0, 2.6))
-        return float(r.uniform(0.08, 0.3))
+            return float(r.uniform(1.1, 2.8))
+        return float(r.uniform(0.1, 0.34))
 
     def placements(self, child: Child, plan: PeriodPlan) -> list[tuple[Date, Placement, bool, str]]:
         """Placement timeline: ``(date, placement, same_carer, reason the previous one ended)``."""
@@ -574,10 +733,15 @@ class CareSimulator:
                 if anchor.conditional and cur.place not in anchor.conditional:
                     continue
                 if anchor.same_carer:
-                    new = Placement(anchor.place, cur.provider, cur.pl_post, cur.urn, cur.location,
-                                    cur.distance)
+                    new = Placement(
+                        anchor.place, cur.provider, cur.pl_post, cur.urn, cur.location, cur.distance
+                    )
                 else:
-                    new = self.places.make(anchor.place)
+                    yic = (when - start).days / 365.25
+                    place = anchor.place or self.next_place(
+                        age_on(child.dob, when), yic, plan.pathway
+                    )
+                    new = self.places.make(place)
                 timeline.append((when, new, anchor.same_carer, "PLACE"))
                 frozen = anchor.freeze
                 t = when
@@ -597,8 +761,11 @@ class CareSimulator:
         if plan.pathway == "uasc":
             cin = self.profile.uasc_cin
         elif plan.pathway == "remand":
-            cin = pick(self.rng, ["N1", "N6", "N6"]) if self.profile.cin_need != "middlesbrough" \
+            cin = (
+                pick(self.rng, ["N1", "N6", "N6"])
+                if self.profile.cin_need != "middlesbrough"
                 else "N1"
+            )
         else:
             cin = self.cin_picker.pick(self.rng)
         legal_at = dict(plan.legal)
@@ -619,8 +786,9 @@ class CareSimulator:
                 episodes[-1].dec, episodes[-1].rec = b, "X1"
                 if pl_changed:
                     episodes[-1].reason_place_change = place_at[b][2]
-            episodes.append(Episode(decom=b, rne=rne, ls=ls, cin=cin, placement=pl,
-                                    home_post=child.home_post))
+            episodes.append(
+                Episode(decom=b, rne=rne, ls=ls, cin=cin, placement=pl, home_post=child.home_post)
+            )
         episodes[-1].dec, episodes[-1].rec = plan.end, plan.rec
         period = Period(pathway=plan.pathway, episodes=episodes, adoption=plan.adoption)
         if plan.adoption is not None and plan.adoption.order_date is not None:
@@ -690,8 +858,7 @@ class CareSimulator:
             if stop >= end:
                 period.social_workers.append((sw, t, period.end, "OTHERS" if period.end else None))
                 return
-            reason = Picker({"LEFTRL": 30, "ORGRST": 20, "MANAGE": 15, "TSPROC": 12, "ABSENC": 8,
-                             "CHCHAN": 8, "FCONTA": 4, "OTHERS": 3}).pick(r)
+            reason = SW_REASON.pick(r)
             period.social_workers.append((sw, t, stop, reason))
             t = stop
 
@@ -702,10 +869,14 @@ class CareSimulator:
         if code == "Z1" or (period.start - child.dob).days < 120:
             period.prev_perm = ("Z1", None, None)
             return
-        la = self.profile.code if chance(r, 0.7) else pick(r, ["805", "806", "807", "808", "841",
-                                                               "390", "391", "392", "935"])
-        when = random_date(r, child.dob + dt.timedelta(days=30), period.start - dt.timedelta(
-            days=60))
+        la = (
+            self.profile.code
+            if chance(r, 0.7)
+            else pick(r, ["805", "806", "807", "808", "841", "390", "391", "392", "935"])
+        )
+        when = random_date(
+            r, child.dob + dt.timedelta(days=30), period.start - dt.timedelta(days=60)
+        )
         period.prev_perm = (code, la, when)
 
 

@@ -85,31 +85,41 @@ class Calibration:
         """The profile of ``code``; unknown codes get the documented default."""
         if not re.fullmatch(r"\d{3}", code):
             raise ValueError(f"LA code must be a 3-digit string, got {code!r}")
+        spec = dict(self.raw["default_la"])
         known = self.raw["las"].get(code)
         if known is not None:
-            return LAProfile(code=code, name=known["name"], cla_target=int(known["cla_31march_2024"]),
-                             postcode_districts=tuple(known["postcode_districts"]),
-                             id_style=known["id_style"], wbri=float(known["wbri"]),
-                             cin_need=known["cin_need"], uasc_cin=known["uasc_cin"],
-                             distance_columns=bool(known["distance_columns"]),
-                             iro_extracts=bool(known["iro_extracts"]),
-                             full_history=bool(known["full_history"]),
-                             file_naming=known["file_naming"])
-        d = self.raw["default_la"]
-        areas = d["postcode_areas"]
-        area = areas[int(code) % len(areas)]
-        districts = tuple(f"{area}{n}" for n in range(1 + int(code) % 5, 6 + int(code) % 5))
-        return LAProfile(code=code, name=f"{d['name']} {code}",
-                         cla_target=200 + (int(code) * 7919) % 600, postcode_districts=districts,
-                         id_style=d["id_style"], wbri=float(d["wbri"]), cin_need=d["cin_need"],
-                         uasc_cin=d["uasc_cin"], distance_columns=bool(d["distance_columns"]),
-                         iro_extracts=bool(d["iro_extracts"]), full_history=bool(d["full_history"]),
-                         file_naming=d["file_naming"])
+            spec.update(known)
+        else:
+            areas = spec["postcode_areas"]
+            area = areas[int(code) % len(areas)]
+            first = 1 + int(code) % 5
+            spec.update(
+                name=f"{spec['name']} {code}",
+                cla_31march_2024=200 + (int(code) * 7919) % 600,
+                postcode_districts=[f"{area}{n}" for n in range(first, first + 5)],
+            )
+        return LAProfile(
+            code=code,
+            name=spec["name"],
+            cla_target=int(spec["cla_31march_2024"]),
+            postcode_districts=tuple(spec["postcode_districts"]),
+            id_style=spec["id_style"],
+            wbri=float(spec["wbri"]),
+            cin_need=spec["cin_need"],
+            uasc_cin=spec["uasc_cin"],
+            distance_columns=bool(spec["distance_columns"]),
+            iro_extracts=bool(spec["iro_extracts"]),
+            full_history=bool(spec["full_history"]),
+            file_naming=spec["file_naming"],
+        )
 
 
 @lru_cache(maxsize=1)
 def load_calibration() -> Calibration:
     """Read ``calibration.yml`` once."""
     raw = yaml.safe_load(CALIBRATION_FILE.read_text(encoding="utf-8"))
-    return Calibration(raw=raw, rates={k: float(v) for k, v in raw["rates"].items()},
-                       out_of_area=tuple(raw["out_of_area_districts"]))
+    return Calibration(
+        raw=raw,
+        rates={k: float(v) for k, v in raw["rates"].items()},
+        out_of_area=tuple(raw["out_of_area_districts"]),
+    )

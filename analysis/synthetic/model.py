@@ -43,16 +43,16 @@ class Episode:
 class Adoption:
     """Adoption milestones of one period of care (PlacedAdoption, AD1, episodes)."""
 
-    adm_date: Date                    # best-interest decision: DATE_PLACED and AD1 DATE_INT
-    po_date: Date | None = None       # placement order (LS E1 starts)
-    match_date: Date | None = None    # AD1 DATE_MATCH
-    placed_date: Date | None = None   # move-in with adopters (A3-A6 starts)
-    order_date: Date | None = None    # adoption order (REC E11/E12)
+    adm_date: Date  # best-interest decision: DATE_PLACED and AD1 DATE_INT
+    po_date: Date | None = None  # placement order (LS E1 starts)
+    match_date: Date | None = None  # AD1 DATE_MATCH
+    placed_date: Date | None = None  # move-in with adopters (A3-A6 starts)
+    order_date: Date | None = None  # adoption order (REC E11/E12)
     foster_care: int = 0
     nb_adoptr: int = 2
     sex_adoptr: str = "MF"
     ls_adoptr: str = "L11"
-    ceased_date: Date | None = None   # decision reversed: DATE_PLACED_CEASED
+    ceased_date: Date | None = None  # decision reversed: DATE_PLACED_CEASED
     ceased_reason: str | None = None
 
 

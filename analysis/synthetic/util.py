@@ -43,7 +43,7 @@ class Picker:
 
 def pick(rng: np.random.Generator, items: Sequence[str]) -> str:
     """Uniform choice of one item."""
-    return items[int(rng.integers(len(items)))]
+    return items[int(rng.random() * len(items))]
 
 
 def chance(rng: np.random.Generator, p: float) -> bool:
@@ -53,12 +53,12 @@ def chance(rng: np.random.Generator, p: float) -> bool:
 
 def uniform_days(rng: np.random.Generator, low: int, high: int) -> dt.timedelta:
     """A whole number of days drawn uniformly from ``low`` to ``high`` inclusive."""
-    return dt.timedelta(days=int(rng.integers(low, high + 1)))
+    return dt.timedelta(days=low + int(rng.random() * (high - low + 1)))
 
 
 def random_date(rng: np.random.Generator, start: Date, end: Date) -> Date:
     """A date drawn uniformly from ``start`` to ``end`` inclusive."""
-    return start + dt.timedelta(days=int(rng.integers(0, (end - start).days + 1)))
+    return start + dt.timedelta(days=int(rng.random() * ((end - start).days + 1)))
 
 
 def add_months(date: Date, months: int) -> Date:
@@ -86,7 +86,7 @@ def age_on(dob: Date, date: Date) -> int:
 
 def fmt_csv(date: Date | None) -> str:
     """``dd/mm/YYYY`` as in the SSDA903 CSVs; blank for no date."""
-    return "" if date is None else date.strftime("%d/%m/%Y")
+    return "" if date is None else f"{date.day:02d}/{date.month:02d}/{date.year:04d}"
 
 
 def fmt_iso(date: Date | None) -> str:
@@ -96,8 +96,10 @@ def fmt_iso(date: Date | None) -> str:
 
 def collection_years(first_year: int, last_year: int) -> list[tuple[str, Date, Date]]:
     """Collection years ``(label, 1 April, 31 March)`` from ``first_year`` to ``last_year``."""
-    return [(f"{y}-{str(y + 1)[-2:]}", dt.date(y, 4, 1), dt.date(y + 1, 3, 31))
-            for y in range(first_year, last_year + 1)]
+    return [
+        (f"{y}-{str(y + 1)[-2:]}", dt.date(y, 4, 1), dt.date(y + 1, 3, 31))
+        for y in range(first_year, last_year + 1)
+    ]
 
 
 class WorkCalendar:
@@ -112,8 +114,13 @@ class WorkCalendar:
     def __init__(self, first_year: int, last_year: int) -> None:
         days = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
         self.bank_holidays: list[Date] = sorted(days.keys())
+        self._names = {d: str(days.get(d)) for d in self.bank_holidays}
         self._hol = np.array(self.bank_holidays, dtype="datetime64[D]")
         self._hol_set = set(self.bank_holidays)
+
+    def holiday_name(self, date: Date) -> str | None:
+        """Name of the bank holiday on ``date`` (``None`` on other days)."""
+        return self._names.get(date)
 
     def is_working_day(self, date: Date) -> bool:
         """True on a weekday that is not a bank holiday."""
@@ -139,8 +146,11 @@ class WorkCalendar:
     def working_days_after(self, start: Date, end: Date) -> int:
         """Working days after ``start`` up to and including ``end``."""
         one = np.timedelta64(1, "D")
-        return int(np.busday_count(np.datetime64(start, "D") + one, np.datetime64(end, "D") + one,
-                                   holidays=self._hol))
+        return int(
+            np.busday_count(
+                np.datetime64(start, "D") + one, np.datetime64(end, "D") + one, holidays=self._hol
+            )
+        )
 
 
 def child_rng(seed: int, la_code: str, stream: int) -> np.random.Generator:

@@ -1,12 +1,12 @@
-"""Write the raw files: CSV (UTF-8, ``\\n`` line endings, no index) and CIN census XML."""
+"""Write the raw files: CSV (UTF-8, LF line endings, no index) and CIN census XML."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from analysis.synthetic.model import Child, Referral
 from analysis.synthetic.util import Date, age_on, fmt_iso
@@ -35,109 +35,144 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[Mapping[str, str]])
     return n
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
-    el = ET.SubElement(parent, tag)
-    if text is not None:
-        el.text = text
-    return el
+class XmlLines:
+    """A tiny streaming XML writer: one element per line, two-space indents."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = ['<?xml version="1.0" encoding="utf-8"?>']
+        self.stack: list[str] = []
+
+    def open(self, tag: str) -> None:
+        """Start element ``tag``."""
+        self.lines.append(f"{'  ' * len(self.stack)}<{tag}>")
+        self.stack.append(tag)
+
+    def close(self) -> None:
+        """End the innermost open element."""
+        tag = self.stack.pop()
+        self.lines.append(f"{'  ' * len(self.stack)}</{tag}>")
+
+    def leaf(self, tag: str, text: str) -> None:
+        """A text-only element."""
+        if "&" in text or "<" in text or ">" in text:
+            text = escape(text)
+        self.lines.append(f"{'  ' * len(self.stack)}<{tag}>{text}</{tag}>")
+
+    def text(self) -> str:
+        """The document, ending with a newline."""
+        if self.stack:
+            raise ValueError(f"unclosed elements: {self.stack}")
+        return "\n".join(self.lines) + "\n"
 
 
 def _cut(d: Date | None, ref: Date) -> Date | None:
     return d if d is not None and d <= ref else None
 
 
-def _cindetails(parent: ET.Element, ref: Referral, reference: Date) -> None:
+def _cindetails(x: XmlLines, ref: Referral, reference: Date) -> None:
     """One CINdetails block as known on the reference date (XSD element order)."""
-    el = _sub(parent, "CINdetails")
-    _sub(el, "CINreferralDate", fmt_iso(ref.date))
-    _sub(el, "ReferralSource", ref.source)
-    _sub(el, "PrimaryNeedCode", ref.need)
+    x.open("CINdetails")
+    x.leaf("CINreferralDate", fmt_iso(ref.date))
+    x.leaf("ReferralSource", ref.source)
+    x.leaf("PrimaryNeedCode", ref.need)
     closure = _cut(ref.closure, reference)
     if closure is not None:
-        _sub(el, "CINclosureDate", fmt_iso(closure))
-        _sub(el, "ReasonForClosure", ref.closure_reason or "RC7")
+        x.leaf("CINclosureDate", fmt_iso(closure))
+        x.leaf("ReasonForClosure", ref.closure_reason or "RC7")
     for start, end in ref.cin_plans:
         if start <= reference:
-            plan = _sub(el, "CINPlanDates")
-            _sub(plan, "CINPlanStartDate", fmt_iso(start))
+            x.open("CINPlanDates")
+            x.leaf("CINPlanStartDate", fmt_iso(start))
             end = _cut(end, reference)
             if end is not None:
-                _sub(plan, "CINPlanEndDate", fmt_iso(end))
+                x.leaf("CINPlanEndDate", fmt_iso(end))
+            x.close()
     for s47 in ref.s47s:
         if s47.start > reference:
             continue
-        s = _sub(el, "Section47")
-        _sub(s, "S47ActualStartDate", fmt_iso(s47.start))
-        _sub(s, "InitialCPCtarget", fmt_iso(s47.target))
+        x.open("Section47")
+        x.leaf("S47ActualStartDate", fmt_iso(s47.start))
+        x.leaf("InitialCPCtarget", fmt_iso(s47.target))
         icpc = _cut(s47.icpc, reference)
         if icpc is not None:
-            _sub(s, "DateOfInitialCPC", fmt_iso(icpc))
-        _sub(s, "ICPCnotRequired", "true" if s47.not_required else "false")
-    _sub(el, "ReferralNFA", "true" if ref.nfa else "false")
+            x.leaf("DateOfInitialCPC", fmt_iso(icpc))
+        x.leaf("ICPCnotRequired", "true" if s47.not_required else "false")
+        x.close()
+    x.leaf("ReferralNFA", "true" if ref.nfa else "false")
     for plan in ref.plans:
         if plan.start > reference:
             continue
-        p = _sub(el, "ChildProtectionPlans")
-        _sub(p, "CPPstartDate", fmt_iso(plan.start))
+        x.open("ChildProtectionPlans")
+        x.leaf("CPPstartDate", fmt_iso(plan.start))
         end = _cut(plan.end, reference)
         if end is not None:
-            _sub(p, "CPPendDate", fmt_iso(end))
-        _sub(p, "InitialCategoryOfAbuse", plan.initial_category)
-        _sub(p, "LatestCategoryOfAbuse", plan.latest_category)
-        _sub(p, "NumberOfPreviousCPP", str(plan.number_previous))
+            x.leaf("CPPendDate", fmt_iso(end))
+        x.leaf("InitialCategoryOfAbuse", plan.initial_category)
+        x.leaf("LatestCategoryOfAbuse", plan.latest_category)
+        x.leaf("NumberOfPreviousCPP", str(plan.number_previous))
         reviews = [d for d in plan.reviews if d <= reference]
         if reviews:
-            rv = _sub(p, "Reviews")
+            x.open("Reviews")
             for d in reviews:
-                _sub(rv, "CPPreviewDate", fmt_iso(d))
+                x.leaf("CPPreviewDate", fmt_iso(d))
+            x.close()
+        x.close()
+    x.close()
 
 
-def cin_census_tree(la_code: str, year: int, children: list[Child]) -> tuple[ET.ElementTree, int]:
-    """The CIN census of the collection year starting 1 April ``year``.
+def cin_census_xml(la_code: str, year: int, children: list[Child]) -> tuple[str, int]:
+    """The CIN census of the collection year starting 1 April ``year``, as XML text.
 
     Holds every child with a referral open at any time in the year, with what was known on
-    31 March (later end dates, conferences and reviews are left out). Returns the tree and the
-    number of children in it.
+    31 March (later end dates, conferences and reviews are left out). Returns the document and
+    the number of children in it.
     """
     ys, ye = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
-    root = ET.Element("Message")
-    header = _sub(root, "Header")
-    details = _sub(header, "CollectionDetails")
-    _sub(details, "Collection", "CIN")
-    _sub(details, "Year", str(year + 1))
-    _sub(details, "ReferenceDate", fmt_iso(ye))
-    source = _sub(header, "Source")
-    _sub(source, "SourceLevel", "L")
-    _sub(source, "LEA", la_code)
-    kids = _sub(root, "Children")
+    x = XmlLines()
+    x.open("Message")
+    x.open("Header")
+    x.open("CollectionDetails")
+    x.leaf("Collection", "CIN")
+    x.leaf("Year", str(year + 1))
+    x.leaf("ReferenceDate", fmt_iso(ye))
+    x.close()
+    x.open("Source")
+    x.leaf("SourceLevel", "L")
+    x.leaf("LEA", la_code)
+    x.close()
+    x.close()
+    x.open("Children")
     n = 0
     for child in children:
-        refs = [r for r in child.referrals
-                if r.date <= ye and (r.closure is None or r.closure >= ys)]
+        refs = [
+            r for r in child.referrals if r.date <= ye and (r.closure is None or r.closure >= ys)
+        ]
         if not refs or child.dob > ye:
             continue
         n += 1
-        el = _sub(kids, "Child")
-        ids = _sub(el, "ChildIdentifiers")
-        _sub(ids, "LAchildID", child.child_id)
+        x.open("Child")
+        x.open("ChildIdentifiers")
+        x.leaf("LAchildID", child.child_id)
         if age_on(child.dob, ye) >= 5:
-            _sub(ids, "UPN", child.upn)
+            x.leaf("UPN", child.upn)
         else:
-            _sub(ids, "UPNunknown", "UN1")
-        _sub(ids, "PersonBirthDate", fmt_iso(child.dob))
-        _sub(ids, "GenderCurrent", str(child.sex))
-        chars = _sub(el, "ChildCharacteristics")
-        _sub(chars, "Ethnicity", child.ethnic)
+            x.leaf("UPNunknown", "UN1")
+        x.leaf("PersonBirthDate", fmt_iso(child.dob))
+        x.leaf("GenderCurrent", str(child.sex))
+        x.close()
+        x.open("ChildCharacteristics")
+        x.leaf("Ethnicity", child.ethnic)
+        x.close()
         for ref in sorted(refs, key=lambda r: r.date):
-            _cindetails(el, ref, ye)
-    tree = ET.ElementTree(root)
-    ET.indent(tree, space="  ")
-    return tree, n
+            _cindetails(x, ref, ye)
+        x.close()
+    x.close()
+    x.close()
+    return x.text(), n
 
 
-def write_xml(path: Path, tree: ET.ElementTree) -> None:
-    """Write ``tree`` as UTF-8 with an XML declaration and ``\\n`` line endings."""
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 with LF line endings."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        tree.write(fh, encoding="utf-8", xml_declaration=True)
-        fh.write(b"\n")
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
