@@ -57,7 +57,7 @@ format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format analysis tests
 
 notebooks: data ## Refresh the committed notebooks' outputs from the synthetic data
-	for nb in $(NOTEBOOKS); do $(PY) -m papermill --no-progress-bar $$nb $$nb --cwd notebooks || exit 1; done
+	$(PY) -m analysis notebooks
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks

@@ -5,6 +5,7 @@ Commands
 build     ingest the raw data, execute the report's notebooks and render every format
 render    render again from the executed notebooks (after a text change)
 generate  write the deterministic synthetic dataset
+notebooks re-execute the committed notebooks on the synthetic data (their default parameters)
 
 Any problem with the parameters or the input data is reported as one line naming the parameter,
 file, row or field, and the command exits with status 2; never with a traceback.
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--params", required=True, type=Path, help="params YAML file")
+    sub.add_parser("notebooks", help="re-execute the committed notebooks on the synthetic data")
     gen = sub.add_parser("generate", help="write the synthetic dataset")
     gen.add_argument("--out", type=Path, default=Path("data/raw/synthetic"))
     gen.add_argument("--seed", type=int, default=2024)
@@ -48,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             from analysis.synthetic import generate
 
             generate(resolve(args.out), seed=args.seed)
+            return 0
+        if args.command == "notebooks":
+            from analysis.pipeline import refresh_committed_notebooks
+
+            refresh_committed_notebooks()
             return 0
         from analysis.params import load_params
         from analysis.pipeline import build

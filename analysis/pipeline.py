@@ -68,6 +68,33 @@ def execute_notebook(name: str, params: RunParams) -> Path:
     return out
 
 
+def strip_run_metadata(path: Path) -> None:
+    """Remove papermill's timestamps and durations, so committed notebooks are deterministic."""
+    import nbformat
+
+    book = nbformat.read(path, as_version=4)
+    book.metadata.pop("papermill", None)
+    for cell in book.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(book, path)
+
+
+def refresh_committed_notebooks() -> list[Path]:
+    """Execute every committed notebook in place with its default parameters (synthetic data)."""
+    import papermill
+
+    done = []
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb")):
+        log.info("executing %s", path.name)
+        papermill.execute_notebook(
+            str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR)
+        )
+        strip_run_metadata(path)
+        done.append(path)
+    return done
+
+
 def period_text(params: RunParams) -> str:
     """Human-readable period, e.g. ``1 April 2023 to 31 March 2024``."""
 

@@ -108,10 +108,12 @@ def round_for_output(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     for col in spec.count_columns:
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     if "measure" in out.columns and "value" in out.columns:
-        out["value"] = [
+        values = [
             _as_int(v) if m in spec.count_measures else _round1(v)
             for m, v in zip(out["measure"], out["value"], strict=True)
         ]
+        # object dtype, so integer counts stay integers beside the decimal measures
+        out["value"] = pd.Series(values, index=out.index, dtype=object)
     return out
 
 

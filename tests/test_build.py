@@ -102,6 +102,13 @@ def test_fixed_interface_tables(built, report):
             # counts are whole numbers or the suppression mark, never 1-5 in public outputs
             for value in df[col]:
                 assert value == "c" or (value.isdigit() and not 1 <= int(value) <= 5), value
+        spec = catalogue[table_id]
+        if spec.count_measures:
+            counts = df.loc[df["measure"].isin(spec.count_measures), "value"]
+            assert all(v == "c" or (v.isdigit() and not 1 <= int(v) <= 5) for v in counts), (
+                table_id,
+                counts.tolist(),
+            )
         for col in catalogue[table_id].percent_columns:
             numbers = pd.to_numeric(df.loc[df[col] != "c", col])
             assert numbers.between(0, 100).all() and not df[col].str.contains("%").any()

@@ -77,7 +77,9 @@ def test_unknown_disclosure_mode_rejected():
 
 def test_rounding_one_decimal_and_integer_counts():
     df = pd.DataFrame({"measure": ["plans", "rate"], "value": [12.0, 33.3333]})
-    assert round_for_output(df, MEASURES)["value"].tolist() == [12, 33.3]
+    out = round_for_output(df, MEASURES)["value"].tolist()
+    assert out == [12, 33.3]
+    assert isinstance(out[0], int)
 
 
 def test_publish_writes_catalogue_columns(tmp_path):
@@ -85,6 +87,15 @@ def test_publish_writes_catalogue_columns(tmp_path):
     publish_table(df, "cla_review_participation", tmp_path, "public")
     text = (tmp_path / "cla_review_participation.csv").read_text()
     assert text == "code,count,percent\nPN0,c,c\nPN1,97,97.0\n"
+
+
+def test_publish_measure_table_keeps_integer_counts(tmp_path, monkeypatch):
+    df = pd.DataFrame(
+        {"measure": ["cla_count", "cla_rate_per_10k", "started_count"], "value": [554, 157.4912, 3]}
+    )
+    publish_table(df, "cla_summary", tmp_path, "public")
+    text = (tmp_path / "cla_summary.csv").read_text()
+    assert text == "measure,value\ncla_count,554\ncla_rate_per_10k,157.5\nstarted_count,c\n"
 
 
 def test_publish_rejects_wrong_columns(tmp_path):
