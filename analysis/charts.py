@@ -7,6 +7,7 @@ the finding; the caller supplies them from computed figures.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -155,20 +156,15 @@ def grouped_bar_chart(
                 fontsize=7,
             )
     if reference is not None:
-        ax.axhline(reference, color=TARGET_COLOUR, linestyle="--", linewidth=1)
-        ax.annotate(
-            reference_label,
-            (-0.5, reference),
-            xytext=(2, 3),
-            textcoords="offset points",
-            fontsize=8,
-            color=TARGET_COLOUR,
-        )
-    ax.set_xticks(range(len(categories)), list(categories), fontsize=8)
+        label = f"{reference_label} ({reference:g})" if reference_label else f"{reference:g}"
+        ax.axhline(reference, color=TARGET_COLOUR, linestyle="--", linewidth=1, label=label)
+    wrapped = [textwrap.fill(str(c), 14) for c in categories]
+    ax.set_xticks(range(len(categories)), wrapped, fontsize=8)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
+    entries = n + (reference is not None)
     ax.legend(
-        frameon=False, ncols=min(n, 4), loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=8
+        frameon=False, ncols=min(entries, 4), loc="upper left", bbox_to_anchor=(0, -0.2), fontsize=8
     )
     fig.tight_layout()
     return fig

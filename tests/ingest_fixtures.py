@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from pathlib import Path
 
+from refdata import REFERENCE_DIR  # noqa: F401 - re-exported for the ingest tests
+
 PROJ_ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", PROJ_ROOT.parent / "shared" / "reference"))
+
 KEY = bytes(range(32))
 
 

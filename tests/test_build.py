@@ -6,7 +6,6 @@ temporary folder, through the same command line an analyst uses.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -15,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from refdata import REFERENCE_DIR
 
 from analysis.paths import PROJ_ROOT
 from analysis.tables import load_catalogue
 
-REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", PROJ_ROOT.parent / "shared" / "reference"))
 REPORTS = {
     "iro-annual": (
         "params/iro_annual_2023-24.yml",

@@ -1,14 +1,10 @@
 """Code descriptions and groups (analysis.codes) against the published specifications."""
 
-import os
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from refdata import REFERENCE_DIR
 
 from analysis import codes
-
-REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", "/work/shared/reference"))
 
 
 @pytest.mark.parametrize(
@@ -92,8 +88,6 @@ def test_describe_cin():
 @pytest.fixture(scope="module")
 def valid_codes() -> pd.DataFrame:
     path = REFERENCE_DIR / "ssda903_2024_valid_codes_liiatools.csv"
-    if not path.exists():
-        pytest.skip(f"reference file {path} not available")
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 

@@ -20,8 +20,6 @@ from ingest_fixtures import (
 from analysis.errors import InputError
 from analysis.ingest import run_ingest
 
-pytestmark = pytest.mark.skipif(not REFERENCE_DIR.is_dir(), reason="reference_dir not available")
-
 T = pd.Timestamp
 NaT = pd.NaT
 F1, F2 = "806/cin_census/2022-23.xml", "806/cin_census/2023-24.xml"

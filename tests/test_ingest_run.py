@@ -13,8 +13,6 @@ from ingest_fixtures import REFERENCE_DIR, full_fixture, pid, ssda903_fixture, w
 from analysis.errors import ParameterError
 from analysis.ingest import load_or_create_key, pseudonymise, pseudonymise_one, run_ingest
 
-pytestmark = pytest.mark.skipif(not REFERENCE_DIR.is_dir(), reason="reference_dir not available")
-
 
 @pytest.fixture
 def ingested(tmp_path: Path):

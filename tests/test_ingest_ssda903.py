@@ -12,8 +12,6 @@ from ingest_fixtures import REFERENCE_DIR, pid, ssda903_fixture, write, write_ke
 from analysis.errors import InputError
 from analysis.ingest import run_ingest
 
-pytestmark = pytest.mark.skipif(not REFERENCE_DIR.is_dir(), reason="reference_dir not available")
-
 T = pd.Timestamp
 NaT = pd.NaT
 

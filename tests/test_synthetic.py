@@ -1,24 +1,23 @@
 """Tests of the synthetic data generator (analysis.synthetic).
 
-Reference code lists are read from ``REFERENCE_DIR`` (default ``/work/shared/reference``); tests
-that need them are skipped when the folder is absent. Expected ranges come from the brief and the
+Reference code lists are read from ``REFERENCE_DIR`` (tests/refdata.py); without them the
+session stops (conftest.py). Expected ranges come from the brief and the
 published Middlesbrough figures, never from running the generator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from refdata import REFERENCE_DIR
 
 from analysis.synthetic import generate
 from analysis.synthetic.__main__ import main
 
-REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", "/work/shared/reference"))
 LAS = ["841", "805", "806", "807", "808"]
 YEARS = ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
 HORIZON = pd.Timestamp(2025, 3, 31)
@@ -41,8 +40,6 @@ def raw(run) -> Path:
 
 @pytest.fixture(scope="module")
 def reference() -> dict:
-    if not REFERENCE_DIR.is_dir():
-        pytest.skip(f"reference folder {REFERENCE_DIR} not available")
     cols = pd.read_csv(REFERENCE_DIR / "ssda903_2024_columns_liiatools.csv", dtype=str)
     codes = pd.read_csv(
         REFERENCE_DIR / "ssda903_2024_valid_codes_liiatools.csv", dtype=str, keep_default_na=False

@@ -26,14 +26,16 @@ MEASURE_LABELS = {
 }
 
 
+PERIOD_NAMES = {
+    "current": "This period",
+    "previous_full_year": "Previous full year",
+    "previous_same_half": "Same period last year",
+}
+
+
 def period_label(key: str, span: tuple[pd.Timestamp, pd.Timestamp]) -> str:
-    """Column heading for a period, e.g. ``Previous full year (Apr 2023 - Mar 2024)``."""
-    name = {
-        "current": "This period",
-        "previous_full_year": "Previous full year",
-        "previous_same_half": "Same period last year",
-    }[key]
-    return f"{name} ({span[0]:%b %Y} - {span[1]:%b %Y})"
+    """A period's name and dates, e.g. ``Previous full year (Apr 2023 - Mar 2024)``."""
+    return f"{PERIOD_NAMES[key]} ({span[0]:%b %Y} - {span[1]:%b %Y})"
 
 
 def council_table(
@@ -44,7 +46,7 @@ def council_table(
     wide = rows.pivot(index="measure", columns="period", values="value")
     wide = wide.reindex(index=list(MEASURE_LABELS), columns=list(PERIOD_ORDER))
     wide.index = [MEASURE_LABELS[m] for m in wide.index]
-    wide.columns = [period_label(p, periods[p]) for p in wide.columns]
+    wide.columns = [PERIOD_NAMES[p] for p in wide.columns]
     return wide.rename_axis("Measure").reset_index()
 
 
@@ -59,7 +61,8 @@ def show_council_table(
     show_table(
         table,
         f"tbl-atv-{la_code}",
-        f"{name}: adoption activity and timeliness",
+        f"{name}: adoption activity and timeliness. "
+        + "; ".join(period_label(p, periods[p]) for p in PERIOD_ORDER),
         decimals={c: 0 for c in table.columns},
     )
 
@@ -71,7 +74,7 @@ def measure_by_council(published: pd.DataFrame, measure: str, la_codes: list[str
         index=la_codes, columns=list(PERIOD_ORDER)
     )
     wide = wide.apply(pd.to_numeric, errors="coerce")
-    wide.columns = ["This period", "Previous full year", "Same period last year"]
+    wide.columns = [PERIOD_NAMES[p] for p in PERIOD_ORDER]
     return wide
 
 
