@@ -206,7 +206,7 @@ def review_timeliness(
     out["sequence"] = out["sequence"].astype("Int64")
     not_judged = int(out["in_time"].isna().sum())
     if not_judged:
-        log.warning(
+        log.info(
             "%d of %d reviews cannot be judged for timeliness (outside any period of care "
             "in the episodes, or the first review in the data of a period of care that "
             "started before the reviews supplied)",
