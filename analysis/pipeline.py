@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +20,34 @@ from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR
 
 log = logging.getLogger(__name__)
 
+
+def _skip_iri_format_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax``: over 2 s at every build and render.
+
+    nbformat (papermill, the renderer) validates notebooks with jsonschema, whose format module
+    imports ``rfc3987_syntax`` when it is installed (jupyter-events requires it), and that module
+    compiles some 40 Earley grammars at import. It serves only the ``iri`` formats, which the
+    notebook schema does not use (python-jsonschema/jsonschema#1428). Marking the module absent
+    before jsonschema loads makes jsonschema skip that checker; nothing else changes.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+_skip_iri_format_checker()
+
 INGEST_NOTEBOOK = "01_ingest.ipynb"
 REPORT_NOTEBOOKS: dict[str, tuple[str, ...]] = {
-    "iro-annual": ("10_cla.ipynb", "20_cp.ipynb", "30_iro_activity.ipynb"),
-    "atv-biannual": ("40_adoption.ipynb",),
+    "iro-annual": (
+        "10_cla.ipynb",
+        "11_cla_population.ipynb",
+        "20_cp.ipynb",
+        "30_iro_activity.ipynb",
+        "35_next_steps.ipynb",
+        "50_trends.ipynb",
+        "90_definitions.ipynb",
+    ),
+    "atv-biannual": ("40_adoption.ipynb", "41_adoption_agency.ipynb", "90_definitions.ipynb"),
 }
 REPORT_TITLES = {
     "iro-annual": "Independent Reviewing Officers Annual Report",
@@ -146,10 +171,35 @@ def render(params: RunParams) -> dict[str, Path]:
     return outputs
 
 
+class IdentifierLeak(UserFacingError):
+    """A build output holds a raw child id, UPN, date of birth or postcode (never shown)."""
+
+
+def check_no_identifiers(params: RunParams) -> None:
+    """Fail the build when an output holds an identifier of the raw input (analysis.scan)."""
+    from analysis.scan import describe, report_calendar_dates, scan_outputs
+
+    if not params.raw_dir.is_dir():
+        raise UserFacingError(
+            f"raw_dir {params.raw_dir} not found: the outputs cannot be checked for identifiers"
+        )
+    findings = scan_outputs(
+        params.output_dir,
+        params.raw_dir,
+        also=[params.executed_dir],
+        allowed_dates=report_calendar_dates(params.period_start, params.period_end),
+    )
+    if findings:
+        raise IdentifierLeak(describe(findings))
+
+
 def build(params: RunParams, render_only: bool = False) -> dict[str, Path]:
     """Run the whole pipeline for one params file and return the output paths."""
+    from analysis.consistency import check_build, internal_tables_env, prepare_internal_dir
+
     notebooks = () if render_only else (INGEST_NOTEBOOK, *REPORT_NOTEBOOKS[params.report])
-    total = len(notebooks) + 1
+    checks = 0 if render_only else 1
+    total = len(notebooks) + checks + 2
     if not render_only and not params.raw_dir.is_dir():
         raise UserFacingError(
             f"raw_dir {params.raw_dir} not found (run `make data` to generate "
@@ -158,11 +208,18 @@ def build(params: RunParams, render_only: bool = False) -> dict[str, Path]:
     if render_only and not params.executed_dir.is_dir():
         raise UserFacingError(f"no executed notebooks in {params.executed_dir}: run build first")
     params.output_dir.mkdir(parents=True, exist_ok=True)
+    # unsuppressed copies of the tables, for the consistency checks (never in the output)
+    internal = None if render_only else prepare_internal_dir(params)
     for i, name in enumerate(notebooks, start=1):
-        with step(f"notebook {name}", i, total):
+        with step(f"notebook {name}", i, total), internal_tables_env(internal):
             execute_notebook(name, params)
-    with step("render HTML, PDF and DOCX", total, total):
+    if checks:
+        with step("consistency checks", len(notebooks) + 1, total):
+            check_build(params)
+    with step("render HTML, PDF and DOCX", total - 1, total):
         outputs = render(params)
+    with step("scan the outputs for identifiers", total, total):
+        check_no_identifiers(params)
     for kind, path in outputs.items():
         log.info("%s: %s", kind, path)
     return outputs

@@ -39,6 +39,20 @@ __all__ = [
     "la_region",
     "cla_published",
     "cla_published_comparison",
+    "read_reference_file",
+    "ons_code",
+    "STAT_NEIGHBOURS_FILES",
+    "LAIT_FILE",
+    "CLA_CHARACTERISTICS_FILE",
+    "CLA_CEASED_REASON_FILE",
+    "statistical_neighbour_model",
+    "statistical_neighbours",
+    "lait_indicator",
+    "lait_comparison",
+    "cla_rate_comparison",
+    "cla_characteristics_published",
+    "cla_ceased_published",
+    "neighbour_figures",
 ]
 
 log = logging.getLogger(__name__)
@@ -53,13 +67,16 @@ CLA_MEASURES = {
     "starting": "Children starting to be looked after each year",
     "ceasing": "Children ceasing to be looked after each year",
 }
-_MISSING = ["c", "x", "z", "k", "u", ":", ".", ".."]
+_MISSING = ["c", "x", "z", "k", "u", ":", ".", "..", "-"]
 _ENGLAND = {"england", "national", "970"}
 
 
 @lru_cache(maxsize=16)
 def _read(path: str, mtime: float) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", *_MISSING])
+    # utf-8-sig: some DfE files start with a byte-order mark, which would stick to the first name.
+    return pd.read_csv(
+        path, dtype=str, keep_default_na=False, na_values=["", *_MISSING], encoding="utf-8-sig"
+    )
 
 
 def _load(reference_dir: str | Path, name: str) -> pd.DataFrame:
@@ -347,3 +364,361 @@ def cla_published_comparison(
         for lvl in ("la", "region", "england")
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+# --- Comparators: statistical neighbours, LAIT indicators, CLA characteristics and ceased ---
+
+#: DfE statistical neighbour models: April 2021 grouping and the 2025 model.
+STAT_NEIGHBOURS_FILES = {
+    "2021": "dfe_statistical_neighbours_april2021.csv",
+    "2025": "dfe_statistical_neighbours_2025_wide.csv",
+}
+#: DfE Local Authority Interactive Tool indicators (England 970, regions 980-990).
+LAIT_FILE = "dfe_lait_csc_indicators_2016_2025_wide.csv"
+#: DfE CLA at 31 March by characteristics (legal status, placement, ethnicity, age, sex ...).
+CLA_CHARACTERISTICS_FILE = "dfe_cla_31march_by_characteristics_2021_2025_wide.csv"
+#: DfE CLA ceasing during the year by reason episode ceased.
+CLA_CEASED_REASON_FILE = "dfe_cla_ceased_by_reason_2020_2024_wide.csv"
+_LAIT_ENGLAND = "970"
+_SN_MEAN = "Statistical neighbours (mean)"
+
+
+def read_reference_file(reference_dir: str | Path, name: str) -> pd.DataFrame:
+    """Read one reference file as strings, DfE missing-value symbols as NA.
+
+    Raises
+    ------
+    analysis.errors.InputError
+        When the file is missing or unreadable (the message names it).
+    """
+    return _load(reference_dir, name)
+
+
+def ons_code(reference_dir: str | Path, la_code: str | int) -> str:
+    """ONS code of the LA with DfE code ``la_code`` (``"806"`` -> ``"E06000002"``)."""
+    return _new_la_code(reference_dir, _la(la_code))
+
+
+def statistical_neighbour_model(period_end: object) -> Literal["2021", "2025"]:
+    """The DfE statistical neighbour model in use for a reporting period ending ``period_end``.
+
+    DfE's April 2021 grouping was the current model until the 2025 model was published in 2025;
+    periods ending before 1 April 2025 use the 2021 model (the neighbours the LA benchmarked
+    against when it wrote that year's report), later periods the 2025 model.
+    """
+    return "2021" if pd.Timestamp(period_end) < pd.Timestamp("2025-04-01") else "2025"
+
+
+def statistical_neighbours(
+    reference_dir: str | Path, la_code: str | int, model: Literal["2021", "2025"] = "2025"
+) -> pd.DataFrame:
+    """The ten DfE statistical neighbours of an LA, closest first.
+
+    Source: DfE, *Children's services statistical neighbour benchmarking tool* (April 2021
+    grouping, or the 2025 model), :data:`STAT_NEIGHBOURS_FILES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``rank`` (1-10), ``la_code`` (DfE 3-digit code), ``la_name``, ``closeness``
+        (DfE's wording, e.g. "Very close").
+    """
+    if model not in STAT_NEIGHBOURS_FILES:
+        raise ParameterError(f"model must be '2021' or '2025', not {model!r}")
+    name = STAT_NEIGHBOURS_FILES[model]
+    frame = _load(reference_dir, name)
+    code = _la(la_code)
+    if model == "2025":
+        rows = frame.loc[frame["old_la_code"].str.strip().eq(code)]
+        pairs = [(f"SN_{i}", f"SN_{i}P") for i in range(1, 11)]
+        names = frame.set_index(frame["old_la_code"].str.strip())["la_name"]
+    else:
+        # Repeated "SNP" headers: read the columns by position (SN1, SNP, SN2, SNP, ...).
+        columns = list(frame.columns)
+        rows = frame.loc[frame[columns[0]].str.strip().eq(code)]
+        first = columns.index("SN1")
+        pairs = [(columns[first + 2 * i], columns[first + 2 * i + 1]) for i in range(10)]
+        names = frame.set_index(frame[columns[0]].str.strip())[columns[1]]
+    if rows.empty:
+        raise InputError(
+            str(Path(reference_dir).expanduser() / name), f"LA code {code} not found", field="LA"
+        )
+    row = rows.iloc[0]
+    neighbours = [_la(str(row[c]).strip()) for c, _ in pairs]
+    return pd.DataFrame(
+        {
+            "rank": range(1, 11),
+            "la_code": neighbours,
+            "la_name": [str(names.get(c, c)) for c in neighbours],
+            "closeness": [str(row[p]).strip() for _, p in pairs],
+        }
+    )
+
+
+def _lait_codes(frame: pd.DataFrame, region: str) -> str:
+    names = frame.loc[frame["lait_la_number"].astype(int).ge(980)]
+    match = names.loc[names["area_name"].str.lower().eq(region.lower()), "lait_la_number"]
+    if match.empty:
+        raise InputError(LAIT_FILE, f"region {region!r} not found", field="area_name")
+    return str(match.iloc[0])
+
+
+def lait_indicator(
+    reference_dir: str | Path,
+    measure: str,
+    codes: list[str],
+    years: list[int] | None = None,
+) -> pd.DataFrame:
+    """Values of one DfE LAIT indicator for the given LAIT area codes, by year.
+
+    Source: DfE, *Local Authority Interactive Tool* (:data:`LAIT_FILE`), which compiles the CLA
+    and CIN publications; ``year`` is the year ending 31 March. Area codes are DfE LA numbers,
+    970 for England and 980-990 for regions. Suppressed or unavailable values are NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year_ending`` (int), ``lait_code``, ``area_name``, ``value`` (float), one row per
+        area code and year (NaN where the file has no row), in the order of ``codes``, then year.
+    """
+    frame = _load(reference_dir, LAIT_FILE)
+    if measure not in frame.columns:
+        raise InputError(
+            str(Path(reference_dir).expanduser() / LAIT_FILE),
+            f"no LAIT measure {measure!r}",
+            field=measure,
+        )
+    years = sorted(int(y) for y in frame["year"].dropna().unique()) if years is None else years
+    rows = frame.loc[frame["lait_la_number"].isin(codes)]
+    names = rows.drop_duplicates("lait_la_number", keep="last").set_index("lait_la_number")
+    values = rows.set_index(["lait_la_number", "year"])[measure]
+    records = []
+    for code in codes:
+        for year in years:
+            value = values.get((code, str(year)), None)
+            records.append(
+                {
+                    "year_ending": int(year),
+                    "lait_code": code,
+                    "area_name": str(names["area_name"].get(code, code)),
+                    "value": pd.to_numeric(value, errors="coerce") if value is not None else None,
+                }
+            )
+    out = pd.DataFrame(records)
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
+    return out
+
+
+def lait_comparison(
+    reference_dir: str | Path,
+    la_code: str | int,
+    measure: str,
+    years: list[int],
+    model: Literal["2021", "2025"] = "2025",
+) -> pd.DataFrame:
+    """One LAIT indicator for an LA, its region, England and its statistical neighbours.
+
+    The statistical neighbour figure is the unweighted mean of the neighbours' values for the
+    year (as LAIT's "statistical neighbours average"), over the neighbours with a value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year_ending``, ``area`` (name), ``area_type`` (``la``, ``region``,
+        ``england``, ``statistical_neighbours``), ``value`` (float), ``neighbours_with_data``
+        (Int64; only on statistical neighbour rows), rows by area type then year.
+    """
+    code = _la(la_code)
+    frame = _load(reference_dir, LAIT_FILE)
+    region = _lait_codes(frame, la_region(reference_dir, code))
+    parts = []
+    for area_type, area_code in (("la", code), ("region", region), ("england", _LAIT_ENGLAND)):
+        part = lait_indicator(reference_dir, measure, [area_code], years)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year_ending": part["year_ending"],
+                    "area": part["area_name"],
+                    "area_type": area_type,
+                    "value": part["value"],
+                    "neighbours_with_data": pd.array([pd.NA] * len(part), dtype="Int64"),
+                }
+            )
+        )
+    neighbours = statistical_neighbours(reference_dir, code, model)["la_code"].tolist()
+    sn = lait_indicator(reference_dir, measure, neighbours, years)
+    grouped = sn.groupby("year_ending")["value"]
+    means = grouped.mean()
+    counts = grouped.count()
+    parts.append(
+        pd.DataFrame(
+            {
+                "year_ending": [int(y) for y in years],
+                "area": _SN_MEAN,
+                "area_type": "statistical_neighbours",
+                "value": [float(means.get(y, float("nan"))) for y in years],
+                "neighbours_with_data": pd.array(
+                    [int(counts.get(y, 0)) for y in years], dtype="Int64"
+                ),
+            }
+        )
+    )
+    return pd.concat(parts, ignore_index=True)
+
+
+def cla_rate_comparison(
+    reference_dir: str | Path,
+    la_code: str | int,
+    years: list[int],
+    model: Literal["2021", "2025"] = "2025",
+) -> pd.DataFrame:
+    """Published children looked after at 31 March and rate per 10,000: LA, region, England, SNs.
+
+    DfE LAIT measures ``LACnum`` and ``LAC`` (from DfE, *Children looked after in England
+    including adoptions*; rates rounded to whole numbers as published). The statistical
+    neighbours' rate is the mean of their rates; their count is not given (a mean count means
+    nothing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year_ending``, ``area``, ``area_type``, ``children_count`` (Int64),
+        ``rate_per_10k`` (float), ``neighbours_with_data``.
+    """
+    rates = lait_comparison(reference_dir, la_code, "LAC", years, model)
+    counts = lait_comparison(reference_dir, la_code, "LACnum", years, model)
+    count = counts["value"].where(counts["area_type"].ne("statistical_neighbours"))
+    return pd.DataFrame(
+        {
+            "year_ending": rates["year_ending"],
+            "area": rates["area"],
+            "area_type": rates["area_type"],
+            "children_count": count.round().astype("Int64"),
+            "rate_per_10k": rates["value"],
+            "neighbours_with_data": rates["neighbours_with_data"],
+        }
+    )
+
+
+def _wide_published(
+    reference_dir: str | Path,
+    name: str,
+    la_code: str | int,
+    group: str,
+    years: list[int] | None,
+) -> pd.DataFrame:
+    frame = _load(reference_dir, name)
+    code = _la(la_code)
+    region = la_region(reference_dir, code)
+    prefix = f"{group}|"
+    numbers = [c for c in frame.columns if c.startswith(prefix) and c.endswith("|number")]
+    if not numbers:
+        raise InputError(
+            str(Path(reference_dir).expanduser() / name), f"no {group!r} columns", field=group
+        )
+    selectors = (
+        ("la", frame["geographic_level"].eq("Local authority") & frame["old_la_code"].eq(code)),
+        ("region", frame["geographic_level"].eq("Regional") & frame["region_name"].eq(region)),
+        ("england", frame["geographic_level"].eq("National")),
+    )
+    records = []
+    for area_type, mask in selectors:
+        rows = frame.loc[mask]
+        if years is not None:
+            rows = rows.loc[rows["time_period"].astype(int).isin(years)]
+        for _, row in rows.iterrows():
+            area = {"la": row["la_name"], "region": region, "england": "England"}[area_type]
+            for column in numbers:
+                characteristic = column[len(prefix) : -len("|number")]
+                records.append(
+                    {
+                        "year_ending": int(row["time_period"]),
+                        "area": str(area),
+                        "area_type": area_type,
+                        "characteristic": characteristic,
+                        "count": row[column],
+                        "percent": row[column[: -len("number")] + "percentage"],
+                    }
+                )
+    out = pd.DataFrame(records)
+    if out.empty:
+        return pd.DataFrame(
+            columns=["year_ending", "area", "area_type", "characteristic", "count", "percent"]
+        )
+    out["count"] = _to_int(out["count"])
+    out["percent"] = pd.to_numeric(out["percent"], errors="coerce").astype("float64")
+    order = {"la": 0, "region": 1, "england": 2}
+    out = out.sort_values(
+        ["year_ending", "area_type"], key=lambda s: s.map(order) if s.name == "area_type" else s
+    )
+    return out.reset_index(drop=True)
+
+
+def cla_characteristics_published(
+    reference_dir: str | Path,
+    la_code: str | int,
+    group: str,
+    years: list[int] | None = None,
+) -> pd.DataFrame:
+    """Published children looked after at 31 March by one characteristic: LA, region, England.
+
+    Source: DfE, *Children looked after in England including adoptions*, "children looked after
+    at 31 March by characteristics" (:data:`CLA_CHARACTERISTICS_FILE`). ``group`` is DfE's
+    ``cla_group``: ``"Legal status"``, ``"Placement"``, ``"Ethnicity"``, ``"Age group"``,
+    ``"Sex"``, ``"Category of need"`` or ``"Unaccompanied asylum-seeking children"``. Numbers are
+    DfE's (rounded to the nearest 10 for England and regions); percentages are whole numbers as
+    published. The ``Total`` row is kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year_ending``, ``area``, ``area_type`` (``la``, ``region``, ``england``),
+        ``characteristic`` (DfE's wording), ``count`` (Int64), ``percent`` (float).
+    """
+    return _wide_published(reference_dir, CLA_CHARACTERISTICS_FILE, la_code, group, years)
+
+
+def cla_ceased_published(
+    reference_dir: str | Path, la_code: str | int, years: list[int] | None = None
+) -> pd.DataFrame:
+    """Published children ceasing to be looked after by reason: LA, region, England.
+
+    Source: DfE, *Children looked after in England including adoptions*, "children who ceased
+    to be looked after during the year by reason episode ceased"
+    (:data:`CLA_CEASED_REASON_FILE`, years ending March 2020-2024). DfE's reasons group the
+    REC codes: "Special guardianship orders" is E43-E48, "Residence order or child arrangement
+    order granted" is E41, "Adopted" is E11-E12.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same columns as :func:`cla_characteristics_published`; ``characteristic`` is the reason.
+    """
+    return _wide_published(
+        reference_dir, CLA_CEASED_REASON_FILE, la_code, "Reason episode ceased", years
+    )
+
+
+def neighbour_figures(
+    reference_dir: str | Path,
+    la_code: str | int,
+    year_ending: int,
+    model: Literal["2021", "2025"] = "2025",
+) -> pd.DataFrame:
+    """The LA's statistical neighbours with their published CLA count and rate for one year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``rank``, ``la_code``, ``la_name``, ``closeness`` (:func:`statistical_neighbours`),
+        ``year_ending``, ``children_count`` (Int64), ``rate_per_10k`` (float; DfE LAIT ``LACnum``
+        and ``LAC``, NaN where not published).
+    """
+    neighbours = statistical_neighbours(reference_dir, la_code, model)
+    codes = neighbours["la_code"].tolist()
+    counts = lait_indicator(reference_dir, "LACnum", codes, [int(year_ending)])
+    rates = lait_indicator(reference_dir, "LAC", codes, [int(year_ending)])
+    out = neighbours.assign(year_ending=int(year_ending))
+    out["children_count"] = counts["value"].round().astype("Int64").to_numpy()
+    out["rate_per_10k"] = rates["value"].to_numpy()
+    return out

@@ -144,3 +144,40 @@ def test_period_started_before_the_data_uses_first_episode_as_lower_bound(caplog
     assert got["stable"].tolist() == [True]
     assert "started before the episodes supplied" in caplog.text
     assert placements_during_year(eps, YS, YE).tolist() == [1, 1]
+
+
+def test_stability_measures_counts_and_denominators():
+    from analysis.cla import stability_measures
+
+    kids = children(*[(c, 1, "2012-01-01", "WBRI") for c in "ABCDEF"])
+    table = stability_measures(year_episodes(), kids, YE).set_index("measure")
+    # short-term: A and E of the five looked after at 31 March.
+    assert table.loc["short_term", "count"] == 2
+    assert table.loc["short_term", "denominator"] == 5
+    assert table.loc["short_term", "percent"] == pytest.approx(40.0)
+    # nobody has been looked after for 2.5 years: an empty cohort, not a failure
+    assert table.loc["long_term", "denominator"] == 0
+    assert pd.isna(table.loc["long_term", "percent"])
+
+
+def test_long_term_undecided_when_care_started_before_the_data():
+    from analysis.cla import long_term_undecided, stability_measures
+
+    eps = episodes(
+        # X's period of care began before the data (first episode is a move, RNE P), on a date
+        # less than 2.5 years before 31 March 2024 (cut-off 30 September 2021): undecided.
+        ep("X", "2022-06-01", rne="P"),
+        # Y's began before the data too, but the first episode alone already makes 2.5 years.
+        ep("Y", "2021-01-01", rne="P"),
+        # Z is 16: outside the cohort whatever its history.
+        ep("Z", "2022-06-01", rne="P"),
+    )
+    kids = children(
+        ("X", 1, "2012-01-01", "WBRI"),
+        ("Y", 2, "2012-01-01", "WBRI"),
+        ("Z", 1, "2007-06-01", "WBRI"),
+    )
+    assert long_term_undecided(eps, kids, YE) == 1
+    table = stability_measures(eps, kids, YE).set_index("measure")
+    assert pd.isna(table.loc["long_term", "count"]) and pd.isna(table.loc["long_term", "percent"])
+    assert long_term_undecided(eps.loc[eps["child_id"].ne("X")], kids, YE) == 0

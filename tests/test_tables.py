@@ -83,10 +83,20 @@ def test_rounding_one_decimal_and_integer_counts():
 
 
 def test_publish_writes_catalogue_columns(tmp_path):
-    df = pd.DataFrame({"code": ["PN0", "PN1"], "count": [3, 97], "percent": [3.0, 97.0]})
+    df = pd.DataFrame(
+        {
+            "period": "2023-24",
+            "code": ["PN0", "PN1", "PN2"],
+            "count": [3, 90, 7],
+            "percent": [3.0, 90.0, 7.0],
+        }
+    )
     publish_table(df, "cla_review_participation", tmp_path, "public")
     text = (tmp_path / "cla_review_participation.csv").read_text()
-    assert text == "code,count,percent\nPN0,c,c\nPN1,97,97.0\n"
+    # PN0 is small; PN2, the smallest other count, is suppressed too (secondary suppression)
+    assert text == (
+        "period,code,count,percent\n2023-24,PN0,c,c\n2023-24,PN1,90,90.0\n2023-24,PN2,c,c\n"
+    )
 
 
 def test_publish_measure_table_keeps_integer_counts(tmp_path, monkeypatch):

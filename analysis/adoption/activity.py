@@ -31,6 +31,7 @@ __all__ = [
     "adoption_orders",
     "disruptions",
     "early_permanence",
+    "leaving_care_by_adoption",
     "placement_orders",
     "placements_for_adoption",
     "rate_leaving_care_by_adoption",
@@ -248,6 +249,67 @@ def disruptions(
     )
 
 
+def _ceased_last_occasion(
+    episodes: pd.DataFrame, window_start: pd.Timestamp, window_end: pd.Timestamp
+) -> pd.DataFrame:
+    """Children who ceased care in the window, once each, on the last occasion (with its REC)."""
+    ceasing = (
+        episodes["rec"].notna()
+        & episodes["rec"].ne("X1")
+        & ~episodes["ls"].isin(SHORT_BREAK_LS)
+        & in_period(episodes["dec"], window_start, window_end)
+    )
+    ceased = episodes.loc[ceasing, ["la_code", "child_id", "dec", "rec"]]
+    return ceased.sort_values("dec", kind="stable").drop_duplicates(
+        ["la_code", "child_id"], keep="last"
+    )
+
+
+def leaving_care_by_adoption(
+    episodes: pd.DataFrame, la_codes: list[str], period_end: DateLike, months: int = 12
+) -> pd.DataFrame:
+    """Count, per council, the children who ceased care in the window and those adopted.
+
+    Definition: DfE CLA methodology, "children who ceased to be looked after during the year by
+    reason episode ceased" (adopted = ``rec`` E11 or E12); the ATV report's "rate of leaving care
+    by adoption (previous 12 months)" is ``adopted / ceased``. Boundary conventions (DESIGN
+    section 5): the window is the ``months`` calendar months ending ``period_end``
+    (``add_months(period_end, -months) + 1 day`` to ``period_end``, inclusive); a child ceases
+    when an episode ends with ``rec`` not ``X1``; a child is counted once, on the last occasion
+    in the window, and the reason is taken from that occasion; episodes under short-break legal
+    status (V3/V4) are excluded.
+
+    Parameters
+    ----------
+    episodes
+        Processed ``episodes`` table.
+    la_codes
+        Councils to report, in order; rows of other councils are ignored.
+    period_end
+        Last day of the window.
+    months
+        Window length in calendar months (default 12).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``la_code``, ``ceased``, ``adopted`` (int64), one row per council of
+        ``la_codes`` in that order (0 when none ceased).
+    """
+    pe = to_timestamp(period_end)
+    ws = add_months(pe, -months) + pd.Timedelta(days=1)
+    last = _ceased_last_occasion(episodes.loc[episodes["la_code"].isin(la_codes)], ws, pe)
+    ceased = last.groupby("la_code").size()
+    adopted = last.loc[last["rec"].isin(ADOPTED_REC)].groupby("la_code").size()
+    return pd.DataFrame(
+        {
+            "la_code": list(la_codes),
+            "ceased": ceased.reindex(la_codes, fill_value=0).astype("int64").to_numpy(),
+            "adopted": adopted.reindex(la_codes, fill_value=0).astype("int64").to_numpy(),
+        }
+    )
+
+
 def rate_leaving_care_by_adoption(
     episodes: pd.DataFrame, period_end: DateLike, months: int = 12
 ) -> float:
@@ -255,11 +317,9 @@ def rate_leaving_care_by_adoption(
 
     Definition: DfE CLA methodology ("children who ceased to be looked after ... by reason
     episode ceased"; adopted = ``rec`` E11 or E12), as in the ATV report's "rate of leaving care
-    by adoption (previous 12 months)". Boundary conventions (DESIGN section 5): the window is
-    ``add_months(period_end, -months) + 1 day`` to ``period_end`` inclusive; a child ceases when
-    an episode ends with ``rec`` not ``X1``; a child is counted once, on the last occasion in the
-    window, and the reason is taken from that occasion; episodes under short-break legal status
-    (V3/V4) are excluded.
+    by adoption (previous 12 months)". Boundary conventions as :func:`leaving_care_by_adoption`
+    (12 months ending ``period_end``, children counted once on the last occasion, short breaks
+    V3/V4 excluded).
 
     Parameters
     ----------
@@ -277,16 +337,7 @@ def rate_leaving_care_by_adoption(
     """
     pe = to_timestamp(period_end)
     ws = add_months(pe, -months) + pd.Timedelta(days=1)
-    ceasing = (
-        episodes["rec"].notna()
-        & episodes["rec"].ne("X1")
-        & ~episodes["ls"].isin(SHORT_BREAK_LS)
-        & in_period(episodes["dec"], ws, pe)
-    )
-    ceased = episodes.loc[ceasing, ["la_code", "child_id", "dec", "rec"]]
-    last = ceased.sort_values("dec", kind="stable").drop_duplicates(
-        ["la_code", "child_id"], keep="last"
-    )
+    last = _ceased_last_occasion(episodes, ws, pe)
     if last.empty:
         return float("nan")
     return float(last["rec"].isin(ADOPTED_REC).mean() * 100)

@@ -38,6 +38,7 @@ __all__ = [
     "sex_and_age_at",
     "started_by_sex_age",
     "ceased_by_sex_age",
+    "cla_children_at",
 ]
 
 #: DfE CLA age bands, in publication order.
@@ -297,3 +298,19 @@ def ceased_by_sex_age(
     return _sex_age_table(
         ceased_in_period(episodes, period_start, period_end), children, age_column="dec"
     )
+
+
+def cla_children_at(episodes: pd.DataFrame, children: pd.DataFrame, date: DateLike) -> pd.DataFrame:
+    """Children looked after at ``date`` with their sex, date of birth and ethnicity.
+
+    One row per child of :func:`~analysis.cla.cla_at`, with ``sex``, ``dob`` and ``ethnic`` from
+    ``children`` (missing when the child is not in ``children``). For comparisons with the
+    population (:mod:`analysis.population`); never published as it stands.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``child_id``, ``sex``, ``dob``, ``ethnic``, sorted by ``child_id``.
+    """
+    cla = _with_children(cla_at(episodes, date), children, ["sex", "dob", "ethnic"])
+    return cla[["child_id", "sex", "dob", "ethnic"]].reset_index(drop=True)

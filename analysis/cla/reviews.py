@@ -44,6 +44,7 @@ __all__ = [
     "monthly_review_timeliness",
     "review_participation",
     "views_conveyed_pct",
+    "views_conveyed",
 ]
 
 log = logging.getLogger(__name__)
@@ -326,3 +327,35 @@ def views_conveyed_pct(
     if held.empty:
         return math.nan
     return float(held["review_code"].isin(VIEWS_CONVEYED_CODES).sum()) / len(held) * 100
+
+
+def views_conveyed(
+    reviews: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
+    """Reviews held in the period and those at which the child's views were conveyed.
+
+    A measure,value table: ``reviews_held`` (all reviews held, PN0 and PN7 included: the
+    denominator), ``views_conveyed`` (REVIEW_CODE PN1-PN6), ``under_4`` (PN0), ``percent``
+    (:func:`views_conveyed_pct`) and ``percent_aged_4_plus`` (views conveyed of the reviews of
+    children aged 4 or over, i.e. PN0 left out of the denominator; NaN when there are none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``measure`` and ``value`` (object: counts ``int``, percentages unrounded).
+    """
+    held = _held(reviews, period_start, period_end)
+    conveyed = int(held["review_code"].isin(VIEWS_CONVEYED_CODES).sum())
+    under_4 = int(held["review_code"].eq("PN0").sum())
+    total = len(held)
+    older = total - under_4
+    values = {
+        "reviews_held": total,
+        "views_conveyed": conveyed,
+        "under_4": under_4,
+        "percent": 100.0 * conveyed / total if total else math.nan,
+        "percent_aged_4_plus": 100.0 * conveyed / older if older else math.nan,
+    }
+    return pd.DataFrame(
+        {"measure": list(values), "value": pd.Series(list(values.values()), dtype="object")}
+    )

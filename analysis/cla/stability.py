@@ -35,6 +35,8 @@ __all__ = [
     "short_term_stability_pct",
     "long_term_stability_children",
     "long_term_stability_pct",
+    "long_term_undecided",
+    "stability_measures",
 ]
 
 log = logging.getLogger(__name__)
@@ -221,3 +223,63 @@ def long_term_stability_pct(
     if cohort.empty:
         return math.nan
     return float(cohort["stable"].sum()) / len(cohort) * 100
+
+
+def long_term_undecided(episodes: pd.DataFrame, children: pd.DataFrame, year_end: DateLike) -> int:
+    """Children whose place in the long-term stability cohort the episodes cannot decide.
+
+    Children looked after at ``year_end``, under 16, whose period of care started before the
+    episodes supplied (no RNE ``S`` episode in the data) and whose first episode in the data
+    starts less than 2.5 years before ``year_end``: they may have been looked after for 2.5
+    years or more, but the data cannot show it. When this is not 0, the long-term measure for
+    that year rests on incomplete histories (supply earlier returns or full histories).
+    """
+    require_columns(children, ["child_id", "dob"], "children")
+    ye = to_timestamp(year_end)
+    cla = cla_at(annotate_episodes(episodes), ye)
+    dob = children.drop_duplicates("child_id", keep="last").set_index("child_id")["dob"]
+    under_16 = age_at(cla["child_id"].map(dob), ye).lt(16).fillna(False).astype(bool)
+    undecided = under_16 & ~cla["poc_start_known"] & cla["poc_start"].gt(add_months(ye, -30))
+    return int(undecided.sum())
+
+
+def stability_measures(
+    episodes: pd.DataFrame, children: pd.DataFrame, year_end: DateLike
+) -> pd.DataFrame:
+    """Short- and long-term placement stability at ``year_end`` with numerators and denominators.
+
+    - ``short_term``: children looked after at ``year_end`` with 3 or more placements during the
+      year, of all children looked after (:func:`short_term_stability_pct`);
+    - ``long_term``: children in the NI 63 cohort in the same placement for 2+ years, of the
+      cohort (:func:`long_term_stability_pct`). When :func:`long_term_undecided` is not 0 the
+      histories supplied are too short: ``count``, ``denominator`` and ``percent`` are missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``measure``, ``count`` (Int64), ``denominator`` (Int64), ``percent`` (float).
+    """
+    cla = cla_at(episodes, year_end)
+    placements = placements_during_year(episodes, _year_start(year_end), year_end)
+    short = int(placements.reindex(cla["child_id"], fill_value=0).ge(3).sum())
+    rows = [("short_term", short, len(cla))]
+    if long_term_undecided(episodes, children, year_end):
+        log.info(
+            "long-term stability at %s not computed: the episodes do not go back far enough",
+            to_timestamp(year_end).date(),
+        )
+        rows.append(("long_term", None, None))
+    else:
+        cohort = long_term_stability_children(episodes, children, year_end)
+        rows.append(("long_term", int(cohort["stable"].sum()), len(cohort)))
+    count = pd.array([r[1] for r in rows], dtype="Int64")
+    denominator = pd.array([r[2] for r in rows], dtype="Int64")
+    percent = [100.0 * r[1] / r[2] if r[1] is not None and r[2] else math.nan for r in rows]
+    return pd.DataFrame(
+        {
+            "measure": [r[0] for r in rows],
+            "count": count,
+            "denominator": denominator,
+            "percent": pd.Series(percent, dtype="float64"),
+        }
+    )

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.cla.flows import ceased_in_period, started_in_period
 from analysis.cla.looked_after import cla_count_at, rate_per_10k
+from analysis.cla.periods import annotate_episodes
 from analysis.cla.reviews import review_timeliness, reviews_held, reviews_in_timescale_pct
 from analysis.cla.stability import long_term_stability_pct, short_term_stability_pct
 from analysis.dates import DateLike
@@ -57,6 +58,7 @@ def cla_summary(
         unrounded ``float``; the output layer rounds), one row per measure in
         :data:`SUMMARY_MEASURES` order.
     """
+    episodes = annotate_episodes(episodes)  # once, for every measure below
     cla_count = cla_count_at(episodes, period_end)
     timeliness = review_timeliness(reviews, episodes, reviews_from=reviews_from)
     values = {

@@ -35,10 +35,14 @@ from analysis.dates import (
 
 __all__ = [
     "CIN_PLAN_WINDOW_DAYS",
+    "ICPC_OUTCOMES",
     "ICPC_WORKING_DAYS",
+    "icpc_outcomes",
     "icpc_summary",
     "icpcs",
     "monthly_icpc_timeliness",
+    "monthly_review_conference_timeliness",
+    "review_conference_summary",
     "review_conference_timeliness",
 ]
 
@@ -55,6 +59,10 @@ OUTCOME_CP = "CP plan"
 OUTCOME_CIN = "CIN plan"
 OUTCOME_NFA = "No further action"
 OUTCOME_NO_CP = "No CP plan"
+#: Outcomes of an ICPC in the order the report lists them (``No CP plan`` only without CIN plans).
+ICPC_OUTCOMES: tuple[str, ...] = (OUTCOME_CP, OUTCOME_CIN, OUTCOME_NFA, OUTCOME_NO_CP)
+#: Label of the total row of :func:`icpc_outcomes`.
+ALL_ICPCS = "All ICPCs"
 
 ICPC_COLUMNS = [
     "la_code",
@@ -205,6 +213,62 @@ def icpc_summary(icpc_table: pd.DataFrame) -> dict[str, float | int]:
     }
 
 
+def icpc_outcomes(icpc_table: pd.DataFrame) -> pd.DataFrame:
+    """ICPCs by what happened next: a CP plan, a CIN plan, or no further action.
+
+    Definition: the IRO report's "ICPCs not leading to a plan and what happened instead"; outcome
+    per conference as in :func:`icpcs` (CP plan starting on the conference date; else a CIN plan
+    open on the date or starting within 30 days; else no further action). The rows add up to
+    the total by construction, so the report cannot say "350 + 41 = 390".
+
+    Parameters
+    ----------
+    icpc_table
+        Output of :func:`icpcs`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code`` (outcome), ``count`` (int) and ``percent`` (of all ICPCs; NaN when
+        none). Rows "CP plan", "CIN plan", "No further action" (or "CP plan", "No CP plan" when
+        the table was built without CIN plans), then "All ICPCs" (100%).
+    """
+    outcomes = icpc_table["outcome"]
+    if outcomes.eq(OUTCOME_NO_CP).any():
+        codes: tuple[str, ...] = (OUTCOME_CP, OUTCOME_NO_CP)
+    else:
+        codes = (OUTCOME_CP, OUTCOME_CIN, OUTCOME_NFA)
+    counts = outcomes.value_counts().reindex(codes, fill_value=0).astype("int64")
+    total = int(len(outcomes))
+    count = [*counts.tolist(), total]
+    return pd.DataFrame(
+        {
+            "code": [*codes, ALL_ICPCS],
+            "count": count,
+            "percent": [c / total * 100 if total else float("nan") for c in count],
+        }
+    )
+
+
+def _monthly_share(
+    table: pd.DataFrame,
+    date_column: str,
+    flag_column: str,
+    period_start: DateLike,
+    period_end: DateLike,
+) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows and flagged rows per calendar month of ``date_column`` (every month listed)."""
+    ps, pe = to_timestamp(period_start), to_timestamp(period_end)
+    months = pd.date_range(ps.replace(day=1), pe.replace(day=1), freq="MS")
+    rows = table.loc[in_period(table[date_column], ps, pe)]
+    month = rows[date_column].dt.to_period("M").dt.to_timestamp()
+    grouped = rows.assign(month=month).groupby("month")[flag_column]
+    counts = grouped.size().reindex(months, fill_value=0).astype("int64")
+    flagged = grouped.sum().reindex(months, fill_value=0).astype("int64")
+    pct = (flagged / counts.where(counts > 0)) * 100
+    return months, counts.to_numpy(), flagged.to_numpy(), pct.to_numpy(dtype="float64")
+
+
 def monthly_icpc_timeliness(
     icpc_table: pd.DataFrame, period_start: DateLike, period_end: DateLike
 ) -> pd.DataFrame:
@@ -227,21 +291,11 @@ def monthly_icpc_timeliness(
         Columns ``month`` (Timestamp, first day of the month), ``icpcs`` (int),
         ``within_15_days`` (int), ``within_15_days_pct`` (float, NaN when no conferences).
     """
-    ps, pe = to_timestamp(period_start), to_timestamp(period_end)
-    months = pd.date_range(ps.replace(day=1), pe.replace(day=1), freq="MS")
-    rows = icpc_table.loc[in_period(icpc_table["icpc_date"], ps, pe)]
-    month = rows["icpc_date"].dt.to_period("M").dt.to_timestamp()
-    grouped = rows.assign(month=month).groupby("month")["within_15_days"]
-    counts = grouped.size().reindex(months, fill_value=0).astype("int64")
-    within = grouped.sum().reindex(months, fill_value=0).astype("int64")
-    pct = (within / counts.where(counts > 0)) * 100
+    months, counts, within, pct = _monthly_share(
+        icpc_table, "icpc_date", "within_15_days", period_start, period_end
+    )
     return pd.DataFrame(
-        {
-            "month": months,
-            "icpcs": counts.to_numpy(),
-            "within_15_days": within.to_numpy(),
-            "within_15_days_pct": pct.to_numpy(dtype="float64"),
-        }
+        {"month": months, "icpcs": counts, "within_15_days": within, "within_15_days_pct": pct}
     )
 
 
@@ -325,3 +379,54 @@ def review_conference_timeliness(
             "in_time",
         ]
     ]
+
+
+def review_conference_summary(review_table: pd.DataFrame) -> dict[str, float | int]:
+    """Review conferences held and the share held in timescale.
+
+    Definition: Working Together to Safeguard Children (first review within 3 months of the
+    ICPC, then at most 6 months apart); one row per review conference held, as listed by
+    :func:`review_conference_timeliness`. Denominator: every review conference in the table.
+
+    Parameters
+    ----------
+    review_table
+        Output of :func:`review_conference_timeliness`.
+
+    Returns
+    -------
+    dict
+        ``reviews`` (int), ``in_time`` (int), ``in_time_pct`` (unrounded; NaN when none).
+    """
+    n = int(len(review_table))
+    in_time = int(review_table["in_time"].sum())
+    return {"reviews": n, "in_time": in_time, "in_time_pct": in_time / n * 100 if n else np.nan}
+
+
+def monthly_review_conference_timeliness(
+    review_table: pd.DataFrame, period_start: DateLike, period_end: DateLike
+) -> pd.DataFrame:
+    """Review conferences held and the share in timescale, by calendar month.
+
+    Definition as :func:`review_conference_summary`; a conference belongs to the month of its
+    date and every month of the period is listed (zero conferences, NaN percentage, when none).
+
+    Parameters
+    ----------
+    review_table
+        Output of :func:`review_conference_timeliness`.
+    period_start, period_end
+        The period, both ends inclusive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``month`` (Timestamp, first day of the month), ``reviews`` (int), ``in_time``
+        (int), ``in_time_pct`` (float).
+    """
+    months, counts, in_time, pct = _monthly_share(
+        review_table, "review_date", "in_time", period_start, period_end
+    )
+    return pd.DataFrame(
+        {"month": months, "reviews": counts, "in_time": in_time, "in_time_pct": pct}
+    )

@@ -35,9 +35,11 @@ __all__ = [
     "SEX_LABELS",
     "cp_by_category_at",
     "cp_by_ethnicity_at",
+    "children_on_plan_at",
     "cp_by_sex_at",
     "cp_count_at",
     "cp_plans_open_at",
+    "describe_code",
     "duration_band",
     "ended_plans_by_duration",
     "plan_duration_band",
@@ -121,6 +123,42 @@ DURATION_BAND_D5_COLUMNS: dict[str, str] = dict(
 )
 
 MISSING_CODE = "Missing"
+
+
+def describe_code(kind: str, code: object) -> str:
+    """Reader's description of a code in a CP table: category, sex or ethnicity.
+
+    Categories of abuse and sex use the CIN census XSD lists (``categoryofabuse``,
+    ``gendertype``); ethnicity uses the DfE ethnicity descriptions (the CIN census and SSDA903
+    share the codes). ``Missing`` (no value recorded) reads "Not recorded"; a code outside the
+    list is shown as it is.
+
+    Parameters
+    ----------
+    kind
+        ``category``, ``sex`` or ``ethnicity``.
+    code
+        The code.
+
+    Returns
+    -------
+    str
+    """
+    from analysis.codes import describe, describe_cin
+
+    if code == MISSING_CODE:
+        return "Not recorded"
+    lookups = {
+        "category": lambda c: describe_cin("categoryofabuse", c),
+        "sex": lambda c: SEX_LABELS[str(c)],
+        "ethnicity": lambda c: describe("ETHNIC", c),
+    }
+    if kind not in lookups:
+        raise ValueError(f"kind must be one of {', '.join(lookups)}, not {kind!r}")
+    try:
+        return str(lookups[kind](code))
+    except KeyError:
+        return str(code)
 
 
 # --------------------------------------------------------------------------------------------
@@ -533,6 +571,40 @@ def _with_child_field(
     children = cin_children.drop_duplicates(CHILD_KEY, keep="last")[[*CHILD_KEY, field]]
     merged = open_plans[CHILD_KEY].merge(children, on=CHILD_KEY, how="left")
     return merged[field]
+
+
+def children_on_plan_at(
+    cp_plans: pd.DataFrame, cin_children: pd.DataFrame, date: DateLike
+) -> pd.DataFrame:
+    """Children subject to a plan at ``date`` with their sex and ethnicity (one row per child).
+
+    Definition: DfE *Characteristics of children in need*, table D1 (children, not plans).
+    Boundary convention: open-at rule, one plan per child (the latest-starting); a child with no
+    ``cin_children`` row has ``sex`` and ``ethnicity`` missing. Internal: the rows carry the
+    pseudonymised ``child_id`` and are for further counting, never for publication.
+
+    Parameters
+    ----------
+    cp_plans
+        Processed ``cp_plans`` table.
+    cin_children
+        Processed ``cin_children`` table (``sex``, ``ethnicity``).
+    date
+        Reference date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``la_code``, ``child_id``, ``cpp_start``, ``latest_category``, ``sex``,
+        ``ethnicity``.
+    """
+    open_plans = _one_plan_per_child(cp_plans_open_at(cp_plans, date))
+    children = cin_children.drop_duplicates(CHILD_KEY, keep="last")[
+        [*CHILD_KEY, "sex", "ethnicity"]
+    ]
+    return open_plans[[*CHILD_KEY, "cpp_start", "latest_category"]].merge(
+        children, on=CHILD_KEY, how="left"
+    )
 
 
 def cp_by_sex_at(

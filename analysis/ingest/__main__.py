@@ -26,11 +26,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key", type=Path, required=True, help="pseudonymisation key file")
     parser.add_argument("--la", nargs="*", default=None, help="restrict to these LA codes")
     parser.add_argument("--progress", action="store_true", help="show a progress bar")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes reading the files (default: auto)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         run_ingest(
-            args.raw, args.out, args.reference, args.key, la_codes=args.la, progress=args.progress
+            args.raw,
+            args.out,
+            args.reference,
+            args.key,
+            la_codes=args.la,
+            progress=args.progress,
+            workers=args.workers,
         )
     except UserFacingError as err:
         logging.getLogger("analysis.ingest").error("%s", err)

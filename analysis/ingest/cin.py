@@ -1,10 +1,11 @@
 """CIN census XML returns (child in need and child protection): ``<la>/cin_census/<YYYY-YY>.xml``.
 
-The file is streamed with :func:`xml.etree.ElementTree.iterparse`: each ``<Child>`` is read once
-complete and then dropped from memory. Line numbers for the data-quality log come from the
-position of each start tag in the file (the n-th start tag is the n-th element in document
-order). DfE's schema (``cin_census_2024_xsd_elements.csv`` in ``reference_dir``), no XML
-namespace, dates ``YYYY-MM-DD``.
+The file is streamed with :func:`lxml.etree.iterparse` (libxml2): each ``<Child>`` is read once
+complete and then dropped from memory, so memory does not grow with the file. Line numbers for the
+data-quality log are the parser's own (``sourceline``: the line of the element's start tag, in
+any encoding). DfE's schema (``cin_census_2024_xsd_elements.csv`` in ``reference_dir``), no XML
+namespace, dates ``YYYY-MM-DD``. The parser never fetches anything from the network and does not
+expand entities.
 
 One file gives six tables (``schemas.yml``): ``cin_children`` (one row per ``<Child>``),
 ``cin_episodes`` (``<CINdetails>``), ``cin_plans`` (``<CINPlanDates>``), ``s47``
@@ -20,12 +21,12 @@ from __future__ import annotations
 import io
 import logging
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from lxml import etree
 
 from analysis.dates import collection_year
 from analysis.errors import InputError
@@ -43,13 +44,12 @@ _SUB_ELEMENTS = {
     "Section47": "s47",
     "ChildProtectionPlans": "cp_plans",
 }
-_HEADER_FIELDS = {"Year", "ReferenceDate", "LEA", "Collection"}
+_HEADER_FIELDS = ("Year", "ReferenceDate", "LEA", "Collection")
 TABLES = ("cin_children", "cin_episodes", "cin_plans", "s47", "cp_plans", "cp_reviews")
-_MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!.*?>|<(?=[^/!?])", re.S)
 
 
 class _Rows:
-    """Raw rows of one table, column-wise: text per field and the element index it came from."""
+    """Raw rows of one table, column-wise: text per field and the line it came from."""
 
     def __init__(self, fields: tuple[str, ...]) -> None:
         self.fields = fields
@@ -70,54 +70,28 @@ class _Rows:
 
 @dataclass
 class CinRows:
-    """Raw rows of one CIN census file.
-
-    Element positions are document-order indices of the elements (the root is 0); ``lines`` maps
-    them to line numbers (``None`` when the file's encoding does not allow it).
-    """
+    """Raw rows of one CIN census file; every position is the line of an element's start tag."""
 
     tables: dict[str, _Rows]
     header: dict[str, tuple[str, int]] = field(default_factory=dict)
     review_plan: list[int] = field(default_factory=list)
     unknown: dict[str, int] = field(default_factory=dict)
-    lines: np.ndarray | None = None
-
-    def line(self, index: int) -> int | None:
-        """Line number of the element with this document-order index."""
-        return None if self.lines is None else int(self.lines[index])
 
 
-def _start_tag_lines(data: bytes) -> np.ndarray:
-    """Line of every start tag, in document order (comments, CDATA and PIs skipped)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: scan it as UTF-8
-        data = data.decode("utf-16").encode("utf-8")
-    arr = np.frombuffer(data, dtype=np.uint8)
-    if b"<!" in data:  # comments, CDATA or a DOCTYPE may hold a "<": skip them properly
-        starts = np.array(
-            [m.start() for m in _MARKUP.finditer(data) if m.group(0) == b"<"], dtype=np.int64
-        )
-    else:
-        lt = np.flatnonzero(arr == ord("<"))
-        after = arr[np.minimum(lt + 1, len(arr) - 1)]
-        starts = lt[(after != ord("/")) & (after != ord("!")) & (after != ord("?"))]
-    newlines = np.flatnonzero(arr == ord("\n"))
-    return np.searchsorted(newlines, starts) + 1
-
-
-def _text(elem: ET.Element) -> str:
+def _text(elem: etree._Element) -> str:
     return (elem.text or "").strip()
 
 
-def _read_child(child: ET.Element, first: int, out: CinRows) -> None:
-    """Turn one complete ``<Child>`` (document-order index ``first``) into rows."""
-    index = {el: first + i for i, el in enumerate(child.iter())}
+def _read_child(child: etree._Element, out: CinRows) -> None:
+    """Turn one complete ``<Child>`` into rows."""
+    first = child.sourceline
     found: dict[str, tuple[str, int]] = {}
     details = []
     for part in child:
         if part.tag in ("ChildIdentifiers", "ChildCharacteristics"):
             for leaf in part:
                 if len(leaf) == 0:
-                    found[leaf.tag] = (_text(leaf), index[leaf])
+                    found[leaf.tag] = (_text(leaf), leaf.sourceline)
         elif part.tag == "CINdetails":
             details.append(part)
     child_id = found.get("LAchildID", ("", first))[0]
@@ -130,9 +104,9 @@ def _read_child(child: ET.Element, first: int, out: CinRows) -> None:
             if el.tag in _SUB_ELEMENTS:
                 subs.append(el)
             elif len(el) == 0:
-                cin_found[el.tag] = (_text(el), index[el])
+                cin_found[el.tag] = (_text(el), el.sourceline)
         referral = cin_found.get("CINreferralDate", ("",))[0]
-        tables["cin_episodes"].add(index[cin], cin_found, {"LAchildID": child_id})
+        tables["cin_episodes"].add(cin.sourceline, cin_found, {"LAchildID": child_id})
         for sub in subs:
             sub_found: dict[str, tuple[str, int]] = {}
             reviews = []
@@ -140,21 +114,60 @@ def _read_child(child: ET.Element, first: int, out: CinRows) -> None:
                 if el.tag == "Reviews":
                     reviews.extend(r for r in el if r.tag == "CPPreviewDate")
                 elif len(el) == 0:
-                    sub_found[el.tag] = (_text(el), index[el])
+                    sub_found[el.tag] = (_text(el), el.sourceline)
             table = _SUB_ELEMENTS[sub.tag]
             tables[table].add(
-                index[sub], sub_found, {"LAchildID": child_id, "CINreferralDate": referral}
+                sub.sourceline, sub_found, {"LAchildID": child_id, "CINreferralDate": referral}
             )
             if table == "cp_plans":
                 plan = len(tables["cp_plans"].rows) - 1
                 start = sub_found.get("CPPstartDate", ("",))[0]
                 for r in reviews:
+                    line = r.sourceline
                     tables["cp_reviews"].add(
-                        index[r],
-                        {"CPPreviewDate": (_text(r), index[r])},
+                        line,
+                        {"CPPreviewDate": (_text(r), line)},
                         {"LAchildID": child_id, "CPPstartDate": start},
                     )
                     out.review_plan.append(plan)
+
+
+def _note_unknown(elem: etree._Element, known: set[str], out: CinRows, shown: str) -> None:
+    """Record elements of ``elem``'s subtree that are not in the schema (first line of each).
+
+    Raises
+    ------
+    InputError
+        An element uses an XML namespace.
+    """
+    tags = {el.tag for el in elem.iter()}
+    if tags <= known:
+        return
+    for el in elem.iter():
+        tag = el.tag
+        if tag in known:
+            continue
+        if tag[:1] == "{":
+            raise InputError(
+                shown,
+                f"element {tag} uses an XML namespace; the CIN census contract has none",
+                row=el.sourceline,
+            )
+        if tag not in out.unknown or el.sourceline < out.unknown[tag]:
+            out.unknown[tag] = el.sourceline
+
+
+def _parser(data: bytes) -> etree.iterparse:
+    """Stream the ``<Child>`` and header elements (when complete) of a CIN census file."""
+    return etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        tag=("Child", *_HEADER_FIELDS),
+        remove_comments=True,
+        remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+    )
 
 
 def parse(
@@ -179,91 +192,70 @@ def parse(
     """
     data = Path(path).read_bytes()
     out = CinRows(tables={t: _Rows(fields[t]) for t in TABLES})
-    index = -1
-    header: list[tuple[ET.Element, int]] = []
-    children_elem = None
-    pending: tuple[ET.Element, int] | None = None
+    context = _parser(data)
+    root_checked = False
     try:
-        for _, elem in ET.iterparse(io.BytesIO(data), events=("start",)):
-            index += 1
-            tag = elem.tag
-            if index == 0:
-                _check_root(tag, shown, data)
-            if tag == "Child":
-                if pending is not None:  # the previous <Child> is complete: read, then drop it
-                    _read_child(*pending, out)
-                    _drop(pending[0], children_elem)
-                pending = (elem, index)
-            elif tag in _HEADER_FIELDS:
-                header.append((elem, index))
-            elif tag == "Children":
-                children_elem = elem
-            if tag not in known_elements:
-                if tag[:1] == "{":
-                    raise InputError(
-                        shown,
-                        f"element {tag} uses an XML namespace; the CIN census contract has none",
-                        row=_line_at(data, index),
-                    )
-                out.unknown.setdefault(tag, index)
-    except ET.ParseError as err:
-        line = err.position[0] if getattr(err, "position", None) else None
-        message = re.sub(r":\s*line \d+, column \d+$", "", str(err))
+        for _, elem in context:
+            if not root_checked:
+                _check_root(elem.getroottree().getroot(), shown)
+                root_checked = True
+            if elem.tag != "Child":
+                out.header.setdefault(elem.tag, (_text(elem), elem.sourceline))
+                continue
+            _note_unknown(elem, known_elements, out, shown)
+            _read_child(elem, out)
+            _drop(elem, known_elements, out, shown)
+    except etree.XMLSyntaxError as err:
+        line = err.position[0] if err.position and err.position[0] else None
+        message = re.sub(r",\s*line \d+, column \d+$", "", err.msg or str(err)).strip()
         raise InputError(
             shown, f"is not well-formed XML, or is truncated ({message})", row=line
         ) from None
-    if pending is not None:
-        _read_child(*pending, out)
-    lines = _start_tag_lines(data)
-    if len(lines) == index + 1:
-        out.lines = lines
-    else:  # e.g. a UTF-16 file: positions are not bytes of ASCII markup
-        log.warning("%s: line numbers unavailable; the log gives none", shown)
-    for elem, i in header:
-        out.header.setdefault(elem.tag, (_text(elem), i))
+    if context.root is None:  # pragma: no cover - libxml2 raises on an empty document
+        raise InputError(shown, "is not well-formed XML, or is truncated (no root element)")
+    if not root_checked:
+        _check_root(context.root, shown)
+    _note_unknown(context.root, known_elements | {"Child"}, out, shown)
+    out.unknown = dict(sorted(out.unknown.items(), key=lambda item: item[1]))
     return out
 
 
-def _drop(elem: ET.Element, parent: ET.Element | None) -> None:
-    elem.clear()
-    if parent is not None:
-        try:
-            parent.remove(elem)
-        except ValueError:  # a <Child> outside <Children>: just cleared
-            pass
+def _drop(child: etree._Element, known: set[str], out: CinRows, shown: str) -> None:
+    """Free a ``<Child>`` once read, and the elements before it (checked for unknown tags)."""
+    child.clear()
+    parent = child.getparent()
+    if parent is None:
+        return
+    while parent[0] is not child:
+        if parent[0].tag != "Child":
+            _note_unknown(parent[0], known, out, shown)
+        del parent[0]
 
 
-def _line_at(data: bytes, index: int) -> int | None:
-    lines = _start_tag_lines(data)
-    return int(lines[index]) if index < len(lines) else None
-
-
-def _check_root(tag: str, shown: str, data: bytes) -> None:
+def _check_root(root: etree._Element, shown: str) -> None:
+    tag = root.tag
     if tag.startswith("{"):
         namespace = tag[1 : tag.index("}")]
         raise InputError(
             shown,
             f"uses the XML namespace {namespace}; the CIN census contract has "
             "no namespace (remove xmlns from the root element)",
-            row=_line_at(data, 0),
+            row=root.sourceline,
         )
     if tag != ROOT:
         raise InputError(
             shown,
             f"root element is <{tag}>, expected <{ROOT}> (is this a CIN census return?)",
-            row=_line_at(data, 0),
+            row=root.sourceline,
         )
 
 
-def _frame(rows: _Rows, raw: CinRows) -> tuple[pd.DataFrame, pd.Series, dict[str, pd.Series]]:
+def _frame(rows: _Rows) -> tuple[pd.DataFrame, pd.Series, dict[str, pd.Series]]:
     """Raw values, row lines and field lines of one table, for :func:`check_table`."""
     values = pd.DataFrame({f: pd.Series(v, dtype=object) for f, v in rows.values.items()})
-    n = len(rows.rows)
 
-    def lines_of(indices: list[int]) -> pd.Series:
-        if raw.lines is None or n == 0:
-            return pd.Series([pd.NA] * n, dtype="Int64")
-        return pd.Series(raw.lines[np.asarray(indices, dtype=np.int64)], dtype="int64")
+    def lines_of(lines: list[int]) -> pd.Series:
+        return pd.Series(np.asarray(lines, dtype=np.int64), dtype="int64")
 
     field_lines = {f: lines_of(at) for f, at in rows.at.items()}
     return values, lines_of(rows.rows), field_lines
@@ -313,7 +305,7 @@ def read_file(
         raise InputError(
             shown,
             f"is the return of LA {lea[0]} but is in the folder of LA {la_code}",
-            row=raw.line(lea[1]),
+            row=lea[1],
             field="LEA",
         )
     ref = raw.header.get("ReferenceDate")
@@ -324,14 +316,13 @@ def read_file(
             ref_year = None
         if ref_year != year:
             warn.add(
-                raw.line(ref[1]),
+                ref[1],
                 "ReferenceDate",
                 ref[0],
                 f"not in collection year {year} of the file name",
                 WARNING,
             )
-    for tag, index in raw.unknown.items():
-        line = raw.line(index)
+    for tag, line in raw.unknown.items():
         log.warning(
             "%s line %s: element %s is not in the CIN census schema; ignored", shown, line, tag
         )
@@ -343,7 +334,7 @@ def read_file(
     for table in TABLES:
         spec = specs[table]
         rows = raw.tables[table]
-        values, lines, field_lines = _frame(rows, raw)
+        values, lines, field_lines = _frame(rows)
         extra = []
         if table == "cp_reviews" and len(values):
             plan = np.asarray(raw.review_plan, dtype=np.int64)

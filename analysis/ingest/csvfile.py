@@ -16,6 +16,7 @@ from analysis.ingest.spec import TableSpec
 
 log = logging.getLogger(__name__)
 
+#: Tried in order; a file starting with a UTF-16 byte order mark is read as UTF-16.
 ENCODINGS = ("utf-8-sig", "cp1252")
 
 
@@ -38,15 +39,23 @@ class RawCsv:
     encoding: str
 
 
+def _bom_encoding(path: Path) -> str | None:
+    """``utf-16`` for a file starting with a UTF-16 byte order mark (Excel's "Unicode text")."""
+    with open(path, "rb") as fh:
+        start = fh.read(2)
+    return "utf-16" if start in (b"\xff\xfe", b"\xfe\xff") else None
+
+
 def _header(path: Path, shown: str) -> tuple[list[str], str]:
-    for encoding in ENCODINGS:
+    utf16 = _bom_encoding(path)
+    for encoding in (utf16,) if utf16 else ENCODINGS:
         try:
             with open(path, encoding=encoding, newline="") as fh:
                 row = next(csv.reader(fh), None)
             return (row or []), encoding
         except UnicodeDecodeError:
             continue
-    raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text")
+    raise InputError(shown, f"cannot be decoded as {utf16 or 'UTF-8 or Windows-1252'} text")
 
 
 def header_names(path: Path, shown: str, upper: bool) -> tuple[list[str], str]:
@@ -101,7 +110,7 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
                 names=names,
             )
         except UnicodeDecodeError:
-            if encoding == ENCODINGS[-1]:
+            if encoding in (ENCODINGS[-1], "utf-16"):
                 raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text") from None
             encoding = ENCODINGS[-1]
             frame = pd.read_csv(

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
 import re
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,7 +35,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from analysis.errors import InputError, ParameterError
-from analysis.ingest import cin, local, ssda903
+from analysis.ingest import cin, consistency, local, ssda903
 from analysis.ingest.dedupe import deduplicate
 from analysis.ingest.model import FileResult
 from analysis.ingest.pseudonymise import load_or_create_key
@@ -115,6 +118,18 @@ class IngestResult:
 class _Job:
     label: str
     run: Callable[[], list[FileResult]]
+    unit: str = RAA  # the LA whose files these are, or ``raa``
+    size: int = 0  # bytes of the raw files, to decide whether to read in parallel
+    files: int = 1  # raw files the job reads (for the progress bar)
+
+
+@dataclass
+class _UnitOutput:
+    """What reading one LA's files (or the agency's) gives: see :func:`_ingest_unit`."""
+
+    results: list[FileResult]
+    tables: dict[str, tuple[pa.Table, TableSpec]]
+    error: tuple | None = None
 
 
 def _as_list(read: Callable[..., FileResult], *args, **kwargs) -> list[FileResult]:
@@ -154,28 +169,23 @@ def _plan(
     for la in las:
         la_dir = raw_dir / la
         years[la] = {"ssda903": [], "cin_census": []}
+        returns = []  # all the LA's SSDA903 files: read as one job, each table checked at once
         for year_dir in ssda903.year_folders(la_dir, raw_dir):
             year = year_dir.name
             years[la]["ssda903"].append(year)
             for path, spec, unknown in ssda903.identify_files(
                 year_dir, raw_dir, specs.ssda903, ignored
             ):
-                jobs.append(
-                    _Job(
-                        path.relative_to(raw_dir).as_posix(),
-                        partial(
-                            _as_list,
-                            ssda903.read_table,
-                            path,
-                            spec,
-                            unknown,
-                            raw_dir=raw_dir,
-                            la_code=la,
-                            collection_year=year,
-                            key=key,
-                        ),
-                    )
-                )
+                returns.append((path, spec, unknown, year))
+        jobs.append(
+            _Job(
+                f"{la}/ssda903",
+                unit=la,
+                size=sum(path.stat().st_size for path, *_ in returns),
+                files=len(returns),
+                run=partial(ssda903.read_tables, returns, raw_dir=raw_dir, la_code=la, key=key),
+            )
+        )
         cin_dir = la_dir / "cin_census"
         if cin_dir.is_dir():
             for path in sorted(cin_dir.iterdir()):
@@ -190,7 +200,9 @@ def _plan(
                 jobs.append(
                     _Job(
                         path.relative_to(raw_dir).as_posix(),
-                        partial(
+                        unit=la,
+                        size=path.stat().st_size,
+                        run=partial(
                             cin.read_file,
                             path,
                             specs.cin,
@@ -209,7 +221,9 @@ def _plan(
                 jobs.append(
                     _Job(
                         path.relative_to(raw_dir).as_posix(),
-                        partial(
+                        unit=la,
+                        size=path.stat().st_size,
+                        run=partial(
                             _as_list,
                             local.read_table,
                             path,
@@ -229,7 +243,9 @@ def _plan(
             jobs.append(
                 _Job(
                     path.relative_to(raw_dir).as_posix(),
-                    partial(
+                    unit=RAA,
+                    size=path.stat().st_size,
+                    run=partial(
                         _as_list,
                         local.read_table,
                         path,
@@ -260,9 +276,13 @@ def _conform(data: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(spec.dtypes))
 
 
-def _write_parquet(data: pd.DataFrame, spec: TableSpec, path: Path) -> None:
+def _to_arrow(data: pd.DataFrame, spec: TableSpec) -> pa.Table:
+    """The processed table as Arrow, with the documented types (compact to keep and to pass)."""
     schema = pa.schema([(c, _ARROW_TYPES[d]) for c, d in spec.dtypes.items()])
-    table = pa.Table.from_pandas(data, schema=schema, preserve_index=False)
+    return pa.Table.from_pandas(data, schema=schema, preserve_index=False)
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path)
 
@@ -375,6 +395,94 @@ def _dq_log(results: list[FileResult], ignored: list[str]) -> pd.DataFrame:
     return combine(logs).reset_index(drop=True)[LOG_COLUMNS]
 
 
+#: Below this many bytes of raw files (about 10 s of reading), or with one LA, ingest reads the
+#: files in this process: each worker process costs a second or more to start (more on a busy
+#: machine), which the five Tees Valley councils (about 50 MB) would not win back.
+PARALLEL_MIN_BYTES = 128 * 1024 * 1024
+
+
+def _ingest_unit(jobs: list[_Job], done: Callable[[int], object] | None = None) -> _UnitOutput:
+    """Read, check and de-duplicate the files of one LA (or of the agency).
+
+    Each table of the LA is de-duplicated over its files (the latest return wins) and returned
+    as Arrow; the file results keep their counts and data-quality log but not their rows.
+    ``done`` is called after each job with the number of files it read.
+    """
+    results: list[FileResult] = []
+    for job in jobs:
+        log.debug("reading %s", job.label)
+        results.extend(job.run())
+        if done is not None:
+            done(job.files)
+    consistency.check_ages(results)  # episodes against the dates of birth of the LA's headers
+    groups: dict[str, list[FileResult]] = {}
+    for res in results:
+        groups.setdefault(res.spec.processed, []).append(res)
+    tables: dict[str, tuple[pa.Table, TableSpec]] = {}
+    for table, group in sorted(groups.items()):
+        group.sort(key=lambda r: (r.collection_year or "", r.file))
+        spec = group[0].spec
+        tables[table] = (_to_arrow(_conform(deduplicate(group), spec), spec), spec)
+    for res in results:
+        res.data = res.data.iloc[:0]
+    return _UnitOutput(results=results, tables=tables)
+
+
+def _ingest_unit_in_worker(jobs: list[_Job]) -> _UnitOutput:
+    """:func:`_ingest_unit` in a worker process: a problem with the input comes back as data."""
+    try:
+        return _ingest_unit(jobs)
+    except InputError as err:
+        return _UnitOutput([], {}, error=("input", err.file, err.reason, err.row, err.field))
+    except ParameterError as err:
+        return _UnitOutput([], {}, error=("parameter", str(err)))
+
+
+def _raise(error: tuple) -> None:
+    if error[0] == "input":
+        raise InputError(*error[1:])
+    raise ParameterError(error[1])
+
+
+def _workers(requested: int | None, units: dict[str, list[_Job]]) -> int:
+    """Worker processes to use: as asked, else one per core when there is enough to read."""
+    if requested is not None:
+        return max(1, int(requested))
+    if len(units) < 2 or sum(j.size for js in units.values() for j in js) < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, len(units)))
+
+
+def _run_units(
+    units: dict[str, list[_Job]], workers: int, progress: bool
+) -> dict[str, _UnitOutput]:
+    """Ingest every unit, in worker processes when ``workers`` > 1; outputs in unit order.
+
+    Workers are started with ``spawn`` (fresh interpreters), which is safe from a Jupyter
+    kernel and the same on Windows, macOS and Linux. An input error is raised for the first
+    unit (in order) that has one, as reading the units one by one would.
+    """
+    files = sum(job.files for jobs in units.values() for job in jobs)
+    bar = tqdm(total=files, desc="ingest", unit="file", disable=not progress, file=sys.stderr)
+    outputs: dict[str, _UnitOutput] = {}
+    if workers <= 1:
+        for name, jobs in units.items():
+            outputs[name] = _ingest_unit(jobs, bar.update)
+        bar.close()
+        return outputs
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {name: pool.submit(_ingest_unit_in_worker, jobs) for name, jobs in units.items()}
+        for name, future in futures.items():
+            outputs[name] = future.result()
+            bar.update(sum(job.files for job in units[name]))
+    bar.close()
+    for out in outputs.values():
+        if out.error is not None:
+            _raise(out.error)
+    return outputs
+
+
 def run_ingest(
     raw_dir: Path,
     processed_dir: Path,
@@ -382,6 +490,7 @@ def run_ingest(
     key_path: Path,
     la_codes: list[str] | None = None,
     progress: bool = False,
+    workers: int | None = None,
 ) -> IngestResult:
     """Validate, pseudonymise and de-duplicate the raw returns into processed parquet tables.
 
@@ -401,6 +510,10 @@ def run_ingest(
         Restrict to these LAs (3-digit codes); all LA folders when ``None``.
     progress
         Show a progress bar over the files on stderr.
+    workers
+        Processes reading the files, one LA at a time each (the output is the same for any
+        number). Default: one per CPU core when there are several LAs and at least 128 MB of raw
+        files, else 1.
 
     Returns
     -------
@@ -430,25 +543,21 @@ def run_ingest(
     ignored: list[str] = []
     jobs, years = _plan(raw_dir, las, specs, key, known, ignored)
 
-    results: list[FileResult] = []
-    for job in tqdm(jobs, desc="ingest", unit="file", disable=not progress, file=sys.stderr):
-        log.debug("reading %s", job.label)
-        results.extend(job.run())
+    units: dict[str, list[_Job]] = {}
+    for job in jobs:
+        units.setdefault(job.unit, []).append(job)
+    outputs = _run_units(units, _workers(workers, units), progress)
+    results = [r for out in outputs.values() for r in out.results]
     for la in las:
         years[la]["cin_census"] = _cin_years(results, la)
-
-    # De-duplicate per LA and table; the latest return wins.
-    groups: dict[tuple[str, str], list[FileResult]] = {}
-    for res in results:
-        groups.setdefault((res.la_code, res.spec.processed), []).append(res)
-    tables: dict[tuple[str, str], tuple[pd.DataFrame, TableSpec]] = {}
-    for (la, table), group in sorted(groups.items()):
-        group.sort(key=lambda r: (r.collection_year or "", r.file))
-        tables[(la, table)] = (_conform(deduplicate(group), group[0].spec), group[0].spec)
+    tables = {
+        (unit, table): value for unit, out in outputs.items() for table, value in out.tables.items()
+    }
+    tables = dict(sorted(tables.items()))
 
     summary = _summary(results)
     dq_log = _dq_log(results, ignored)
-    counts = {f"{la}/{table}": len(data) for (la, table), (data, _) in tables.items()}
+    counts = {f"{la}/{table}": data.num_rows for (la, table), (data, _) in tables.items()}
     if sum(counts.values()) != int(summary["rows_processed"].sum()):  # pragma: no cover - a bug
         raise RuntimeError("ingest lost rows: processed tables and summary disagree")
     manifest = {
@@ -461,8 +570,8 @@ def run_ingest(
 
     clean_processed_dir(processed_dir, specs)
     processed_dir.mkdir(parents=True, exist_ok=True)
-    for (la, table), (data, spec) in tables.items():
-        _write_parquet(data, spec, processed_dir / la / f"{table}.parquet")
+    for (la, table), (data, _) in tables.items():
+        _write_parquet(data, processed_dir / la / f"{table}.parquet")
     dq_log.to_csv(processed_dir / DQ_LOG, index=False)
     summary.to_csv(processed_dir / SUMMARY, index=False)
     (processed_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -12,7 +12,11 @@ import logging
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from analysis.errors import InputError
+from analysis.ingest import consistency
 from analysis.ingest.csvfile import header_names, read_csv, recognise
 from analysis.ingest.model import FileResult
 from analysis.ingest.quality import WARNING, LogBuilder, combine
@@ -109,20 +113,82 @@ def read_table(
     key: bytes,
 ) -> FileResult:
     """Read, check and type one SSDA903 CSV."""
-    shown = path.relative_to(raw_dir).as_posix()
-    raw = read_csv(path, shown, upper=True)
-    warn = LogBuilder(shown)
-    for col in unknown:
-        log.warning("%s: column %s is not part of the %s table; ignored", shown, col, spec.name)
-        warn.add(None, col, "", f"column not part of the {spec.name} table; ignored", WARNING)
-    checked = check_table(raw.frame, spec, file=shown, la_code=la_code, key=key, lines=raw.lines)
-    return FileResult(
-        file=shown,
-        spec=spec,
-        la_code=la_code,
-        collection_year=collection_year,
-        rows_in=checked.rows_in,
-        data=checked.data,
-        log=combine([warn.frame(), checked.log]),
-        quarantined=int(checked.quarantined.sum()),
-    )
+    return read_tables(
+        [(path, spec, unknown, collection_year)], raw_dir=raw_dir, la_code=la_code, key=key
+    )[0]
+
+
+def read_tables(
+    files: list[tuple[Path, TableSpec, list[str], str]],
+    *,
+    raw_dir: Path,
+    la_code: str,
+    key: bytes,
+) -> list[FileResult]:
+    """Read, check and type one LA's SSDA903 CSVs: ``(path, spec, unknown columns, year)`` each.
+
+    The rows of all the files of one table are checked together (one pass over each column
+    instead of one per file; a return's tables are small, so the fixed cost of a pass dominated)
+    and then split back into one :class:`FileResult` per file, in the order given, exactly as if
+    each file had been checked alone: each row keeps its own file and line in the log.
+    """
+    raws = []
+    for path, spec, unknown, _ in files:
+        shown = path.relative_to(raw_dir).as_posix()
+        warn = LogBuilder(shown)
+        for col in unknown:
+            log.warning("%s: column %s is not part of the %s table; ignored", shown, col, spec.name)
+            warn.add(None, col, "", f"column not part of the {spec.name} table; ignored", WARNING)
+        raws.append((shown, read_csv(path, shown, upper=True), warn.frame()))
+    by_table: dict[str, list[int]] = {}
+    for i, (_, spec, _, _) in enumerate(files):
+        by_table.setdefault(spec.processed, []).append(i)
+    results: dict[int, FileResult] = {}
+    for members in by_table.values():
+        spec = files[members[0]][1]
+        for i, result in zip(
+            members, _check_together([raws[i] for i in members], spec, la_code, key), strict=True
+        ):
+            result.collection_year = files[i][3]
+            if spec.processed == consistency.EPISODES:
+                consistency.check_overlaps(result)
+            results[i] = result
+    return [results[i] for i in range(len(files))]
+
+
+def _check_together(raws: list, spec: TableSpec, la_code: str, key: bytes) -> list[FileResult]:
+    """:func:`check_table` over the rows of several files of one table, split back per file.
+
+    The rows are checked with their position in the concatenation as their "line"; positions
+    then map each kept row and each log entry back to its file and its line in that file.
+    """
+    frames = [raw.frame for _, raw, _ in raws]
+    frame = pd.concat(frames, ignore_index=True).fillna("") if len(frames) > 1 else frames[0]
+    sizes = [len(f) for f in frames]
+    file_of = np.repeat(np.arange(len(raws)), sizes)
+    line_of = np.concatenate([raw.lines.to_numpy(dtype=np.int64) for _, raw, _ in raws])
+    positions = pd.Series(np.arange(len(frame), dtype=np.int64))
+    checked = check_table(frame, spec, file="", la_code=la_code, key=key, lines=positions)
+    data, entries = checked.data, checked.log
+    data_file = file_of[data["_line"].to_numpy(dtype=np.int64)]
+    data["_line"] = line_of[data["_line"].to_numpy(dtype=np.int64)]
+    entry_pos = entries["row"].to_numpy(dtype=np.int64)
+    entry_file = file_of[entry_pos]
+    out = []
+    for i, (shown, _, warnings) in enumerate(raws):
+        mine = entries.loc[entry_file == i].copy()
+        mine["file"] = shown
+        mine["row"] = pd.array(line_of[entry_pos[entry_file == i]], dtype="Int64")
+        out.append(
+            FileResult(
+                file=shown,
+                spec=spec,
+                la_code=la_code,
+                collection_year=None,
+                rows_in=sizes[i],
+                data=data.loc[data_file == i].reset_index(drop=True),
+                log=combine([warnings, mine.reset_index(drop=True)]),
+                quarantined=int(checked.quarantined[file_of == i].sum()),
+            )
+        )
+    return out

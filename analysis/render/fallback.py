@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 #: File names of the outputs, by format.
 OUTPUT_NAMES = {"html": "index.html", "pdf": "report.pdf", "docx": "report.docx"}
 _ASSETS = files("analysis.render") / "assets"
-_COMMON_ARGS = ("--from=markdown", "--standalone", "--toc", "--toc-depth=2", "--number-sections")
+_COMMON_ARGS = ("--from=markdown", "--standalone", "--toc", "--number-sections")
+#: Contents depth: sections and subsections. In HTML they are h2 and h3 (the title is the only
+#: h1, report.lua), elsewhere levels 1 and 2.
+_TOC_DEPTH = {"html": "--toc-depth=3", "pdf": "--toc-depth=2", "docx": "--toc-depth=2"}
 
 
 def _asset(name: str) -> str:
@@ -158,6 +161,7 @@ def render_fallback(
         _pandoc(
             [
                 *common,
+                _TOC_DEPTH["html"],
                 "--to=html5",
                 f"--template={_asset('report.html')}",
                 "--embed-resources",
@@ -172,7 +176,7 @@ def render_fallback(
 
     def pdf() -> Path:
         typst_source = _pandoc(
-            [*common, "--to=typst", f"--template={_asset('report.typ')}"],
+            [*common, _TOC_DEPTH["pdf"], "--to=typst", f"--template={_asset('report.typ')}"],
             output_dir,
             f"{source} (PDF)",
         )
@@ -200,7 +204,13 @@ def render_fallback(
             raise RenderError(f"{source} (DOCX): reference document {reference} not found")
         target = output_dir / OUTPUT_NAMES["docx"]
         _pandoc(
-            [*common, "--to=docx", f"--reference-doc={reference}", f"--output={target}"],
+            [
+                *common,
+                _TOC_DEPTH["docx"],
+                "--to=docx",
+                f"--reference-doc={reference}",
+                f"--output={target}",
+            ],
             output_dir,
             f"{source} (DOCX)",
         )

@@ -7,7 +7,10 @@ Supported (the documented subset, see :mod:`analysis.render`):
   inserted as markdown; otherwise an ``image/png`` output is written to ``files_dir`` and inserted
   as an image with its alt text (a ``fig-`` label becomes the figure id). Plain-text-only outputs
   and streams are skipped. An ``error`` output, a missing notebook or label, or a cell with
-  nothing to embed raises :class:`~analysis.render.common.RenderError`.
+  nothing to embed raises :class:`~analysis.render.common.RenderError`. A figure whose output
+  metadata carries the table behind it (``csv``, see :func:`analysis.show.show_figure`) is
+  followed, in HTML only, by a link that downloads that table as a CSV file (a ``data:`` URI,
+  so it works offline).
 - ``{{< meta KEY >}}``: the value of ``KEY`` (dotted keys walk nested mappings) from the run's
   metadata, else from the document's front matter.
 - ``{{< pagebreak >}}``: a page break in PDF and DOCX (ignored in HTML, except when printing).
@@ -17,6 +20,7 @@ Supported (the documented subset, see :mod:`analysis.render`):
 from __future__ import annotations
 
 import base64
+import html
 import logging
 import re
 from pathlib import Path
@@ -130,6 +134,18 @@ def _image_markdown(png_path: str, label: str, first: bool, alt: str, caption: s
     return f"![{_escape_caption(caption)}]({png_path}){{{' '.join(attributes)}}}"
 
 
+def _csv_link(csv_text: str, filename: str, title: str) -> str:
+    """Raw HTML block: a link downloading ``csv_text`` as ``filename`` (HTML output only)."""
+    encoded = base64.b64encode(csv_text.encode("utf-8")).decode("ascii")
+    return (
+        "```{=html}\n"
+        f'<p class="figure-data"><a href="data:text/csv;charset=utf-8;base64,{encoded}" '
+        f'download="{html.escape(filename)}">Download the data for this chart (CSV)'
+        f'<span class="visually-hidden">: {html.escape(" ".join(title.split()))}</span></a></p>'
+        "\n```"
+    )
+
+
 def _embed(argument: str, notebooks: _Notebooks, files_dir: Path) -> str:
     """Markdown for one ``embed`` shortcode (``argument`` is what follows ``embed``)."""
     source = notebooks.source
@@ -190,6 +206,9 @@ def _embed(argument: str, notebooks: _Notebooks, files_dir: Path) -> str:
                     f"{files_dir.name}/{filename}", label, images == 1, str(alt), str(caption)
                 )
             )
+            if metadata.get("csv"):
+                csv_name = f"{Path(filename).stem}.csv"
+                parts.append(_csv_link(_text(metadata["csv"]), csv_name, str(caption)))
         elif "text/html" in data:
             log.warning(
                 "%s: embed %s: an HTML-only output is skipped (publish tables with "

@@ -39,7 +39,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +173,7 @@ def generate(
     first_year: int = 2020,
     last_year: int = 2024,
     la_codes: list[str] | None = None,
+    workers: int | None = None,
 ) -> dict:
     """Write the full synthetic raw dataset into ``raw_dir``.
 
@@ -184,6 +189,9 @@ def generate(
     la_codes
         DfE 3-digit LA codes; default the five Tees Valley councils. Unknown codes get a
         plausible default size.
+    workers
+        Processes simulating councils side by side (the files are the same for any number);
+        default one per CPU core, at most one per council.
 
     Returns
     -------
@@ -198,8 +206,6 @@ def generate(
     for code in codes:
         calib.profile(code)  # validates the code
     raw_dir = Path(raw_dir)
-    cal = WorkCalendar(first_year - HISTORY_YEARS - 1, last_year + 4)
-    worlds = {code: simulate_la(code, seed, first_year, last_year, cal) for code in codes}
     _prepare(raw_dir, codes)
     summary: dict = {
         "raw_dir": str(raw_dir),
@@ -208,10 +214,13 @@ def generate(
         "files": [],
         "rows": {},
     }
-    for code, world in worlds.items():
-        summary["rows"][code] = _write_la(
-            raw_dir, world, seed, first_year, last_year, cal, summary["files"]
-        )
+    worlds: dict[str, LAWorld] = {}
+    for code, (world, rows, files) in _each_la(
+        raw_dir, codes, seed, first_year, last_year, workers
+    ):
+        worlds[code] = world
+        summary["rows"][code] = rows
+        summary["files"].extend(files)
     summary["rows"]["raa"] = _write_raa(
         raw_dir, worlds, seed, first_year, last_year, summary["files"]
     )
@@ -222,6 +231,55 @@ def generate(
     summary["files"].append(MARKER)
     logger.info("wrote %d files to %s", len(summary["files"]), raw_dir)
     return summary
+
+
+def _simulate_and_write(
+    raw_dir: Path, code: str, seed: int, first_year: int, last_year: int
+) -> tuple[LAWorld, dict, list[str]]:
+    """Simulate one council and write its files; return what the agency's extracts need.
+
+    The council's own random streams make the result independent of the other councils and of
+    the process it runs in. The children returned keep only what :func:`_write_raa` reads
+    (ids, dates of birth, sibling groups, and each period's pathway, adoption, first and last
+    episode), which keeps a national-size run within memory.
+    """
+    cal = WorkCalendar(first_year - HISTORY_YEARS - 1, last_year + 4)
+    world = simulate_la(code, seed, first_year, last_year, cal)
+    files: list[str] = []
+    rows = _write_la(raw_dir, world, seed, first_year, last_year, cal, files)
+    for child in world.children:
+        child.referrals = []
+        for period in child.periods:
+            period.episodes = [period.episodes[0], period.episodes[-1]]
+            period.reviews, period.missing, period.social_workers = [], [], []
+    return world, rows, files
+
+
+def _log_to_stderr(level: int) -> None:
+    """Worker initialiser: show the council progress messages as the parent would."""
+    logging.basicConfig(level=level, format="%(message)s")
+
+
+def _each_la(
+    raw_dir: Path, codes: list[str], seed: int, first_year: int, last_year: int, workers: int | None
+) -> Iterator[tuple[str, tuple[LAWorld, dict, list[str]]]]:
+    """Yield ``(code, (world, rows, files))`` for every council, in the order of ``codes``."""
+    n = min(len(codes), os.cpu_count() or 1) if workers is None else max(1, int(workers))
+    if n <= 1:
+        for code in codes:
+            yield code, _simulate_and_write(raw_dir, code, seed, first_year, last_year)
+        return
+    context = multiprocessing.get_context("spawn")  # fresh interpreters: safe from a notebook
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(
+        n, mp_context=context, initializer=_log_to_stderr, initargs=(level,)
+    ) as pool:
+        futures = [
+            pool.submit(_simulate_and_write, raw_dir, code, seed, first_year, last_year)
+            for code in codes
+        ]
+        for code, future in zip(codes, futures, strict=True):
+            yield code, future.result()
 
 
 def _prepare(raw_dir: Path, codes: list[str]) -> None:

@@ -7,9 +7,17 @@
 --    document order ("Table 1: caption"); @tbl-x / @fig-x become links ("Table 1").
 --    A reference to a label that does not exist stops the render.
 --  * Headings are shifted so that the top level used becomes level 1 (sections number 1, 2, ...
---    even when the report starts at ##).
+--    even when the report starts at ##); in HTML level 2, as the page title is the only h1.
+--  * HTML: long tables (LONG_TABLE_ROWS body rows or more, or class .interactive) get the class
+--    "interactive", and the document the metadata flag `interactive-tables`, which makes the
+--    template include the small offline sort/filter script (report.js). Suppressed cells ("c")
+--    are marked up with an explanation for screen readers and on hover.
+--  * Typst (PDF): tables that surely fit on a page (estimated height) are kept on one page;
+--    longer tables break across pages with their header repeated and their caption kept with
+--    their first rows.
 --  * DOCX: the synthetic-data banner and the report details go on the first page (as the
---    abstract, which pandoc places before the table of contents).
+--    abstract, which pandoc places before the table of contents); the contents and the body each
+--    start on a new page; headings marked .unlisted stay out of Word's contents (level 3+).
 
 local CALLOUT_TITLES = {
   note = "Note", tip = "Tip", warning = "Warning", important = "Important", caution = "Caution",
@@ -20,6 +28,17 @@ local CALLOUT_COLOURS = {
   caution = "#F46A25",
 }
 local KINDS = { tbl = "Table", fig = "Figure" }
+-- A table with this many body rows or more is interactive in HTML (sort and filter).
+local LONG_TABLE_ROWS = 15
+-- PDF: a table whose estimated height (points) is at most this is kept on one page; the text
+-- area of an A4 page is about 710 pt high (report.typ), so the estimate has a margin of error.
+local ONE_PAGE_HEIGHT = 560
+-- Table text in the PDF (report.typ): 8.5 pt with 0.5 em leading, 4 pt cell insets; about 95
+-- characters of DejaVu Sans fill the 17 cm text width.
+local LINE_PT, ROW_PT, CHARS_PER_WIDTH = 12.75, 4, 95
+local SUPPRESSED_TITLE = "c: suppressed to protect confidentiality (a count of 1 to 5, "
+  .. "or a figure that would reveal one)"
+local PAGE_BREAK_OPENXML = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 local function callout_type(div)
   for _, class in ipairs(div.classes) do
@@ -180,11 +199,117 @@ end
 local function shift_headings(doc)
   local top = 7
   doc:walk({ Header = function(h) top = math.min(top, h.level) end })
-  if top <= 1 or top == 7 then return doc end
+  local want = FORMAT:match("html") and 2 or 1
+  if top == want or top == 7 then return doc end
   return doc:walk({ Header = function(h)
-    h.level = h.level - (top - 1)
+    h.level = math.min(6, h.level - (top - want))
     return h
   end })
+end
+
+local function body_rows(tbl)
+  local n = 0
+  for _, body in ipairs(tbl.bodies) do n = n + #body.body end
+  return n
+end
+
+local function has_class(attr, name)
+  for _, class in ipairs(attr.classes) do
+    if class == name then return true end
+  end
+  return false
+end
+
+-- HTML: each table in a wrapper that scrolls sideways when the table cannot fit; a wide one
+-- (WIDE_TABLE_COLUMNS or more) is a named, focusable region so that keyboards can scroll it.
+local WIDE_TABLE_COLUMNS = 5
+local function html_wrap(tbl)
+  local attributes = {}
+  if #tbl.colspecs >= WIDE_TABLE_COLUMNS then
+    local name = pandoc.utils.stringify(tbl.caption.long)
+    attributes = { role = "region", tabindex = "0",
+      ["aria-label"] = name ~= "" and name or "Table" }
+  end
+  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }, attributes))
+end
+
+-- HTML: mark long tables interactive and explain suppressed cells.
+local function html_table(tbl)
+  if body_rows(tbl) >= LONG_TABLE_ROWS and not has_class(tbl.attr, "interactive") then
+    tbl.attr.classes:insert("interactive")
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for _, cell in ipairs(row.cells) do
+        local text = pandoc.utils.stringify(cell.contents)
+        -- "91.4 (88.0 to 93.9)" wraps before the interval, never inside it
+        local number, interval = text:match("^([%-%+]?%d[%d,%.]*%%?) (%(.+%))$")
+        if number then
+          cell.contents = pandoc.Blocks({ pandoc.Plain({ pandoc.Str(number), pandoc.Space(),
+            pandoc.Str((interval:gsub(" ", "\u{A0}"))) }) })
+        end
+        if text == "c" then
+          cell.contents = pandoc.Blocks({ pandoc.Plain({ pandoc.RawInline("html",
+            '<abbr class="suppressed" title="' .. SUPPRESSED_TITLE .. '">c</abbr>') }) })
+        end
+      end
+    end
+  end
+  return tbl
+end
+
+local function interactive_flag(doc)
+  local found = false
+  doc:walk({ Table = function(tbl)
+    if has_class(tbl.attr, "interactive") then found = true end
+  end })
+  if found then doc.meta["interactive-tables"] = true end
+  return doc
+end
+
+-- Typst: estimated height of a table in points, from its column widths (fractions of the text
+-- width, set by table_widths) and the length of the text in each cell.
+local function typst_table_height(tbl)
+  local capacity = {}
+  for i, spec in ipairs(tbl.colspecs) do
+    capacity[i] = math.max(3, (spec[2] or (1 / #tbl.colspecs)) * CHARS_PER_WIDTH - 2)
+  end
+  local height = 0
+  local function visit(rows)
+    for _, row in ipairs(rows) do
+      local lines = 1
+      for i, cell in ipairs(row.cells) do
+        local text = pandoc.utils.stringify(cell.contents)
+        local length = utf8.len(text) or #text
+        lines = math.max(lines, math.ceil(length / (capacity[i] or CHARS_PER_WIDTH)))
+      end
+      height = height + lines * LINE_PT + ROW_PT
+    end
+  end
+  visit(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do visit(body.body) end
+  return height + 2 * LINE_PT -- the caption
+end
+
+-- Typst: keep a table that surely fits on a page on one page, caption included. A longer one
+-- breaks across pages with its header repeated; its caption sticks to it (report.typ).
+local function typst_keep_together(blocks)
+  local out = pandoc.Blocks({})
+  for _, block in ipairs(blocks) do
+    local tbl = nil
+    if block.t == "Table" then tbl = block end
+    if block.t == "Figure" and block.content[1] and block.content[1].t == "Table" then
+      tbl = block.content[1]
+    end
+    if tbl and typst_table_height(tbl) <= ONE_PAGE_HEIGHT then
+      out:insert(pandoc.RawBlock("typst", "#block(breakable: false, width: 100%)["))
+      out:insert(block)
+      out:insert(pandoc.RawBlock("typst", "]"))
+    else
+      out:insert(block)
+    end
+  end
+  return out
 end
 
 local function meta_inlines(value)
@@ -229,8 +354,10 @@ local function docx_front_page(doc)
       blocks:insert(pandoc.Para(pandoc.Inlines(pandoc.utils.stringify(abstract))))
     end
   end
+  blocks:insert(pandoc.RawBlock("openxml", PAGE_BREAK_OPENXML)) -- contents on page 2
   doc.meta.abstract = pandoc.MetaBlocks(blocks)
   doc.meta["abstract-title"] = pandoc.MetaInlines({})
+  doc.blocks:insert(1, pandoc.RawBlock("openxml", PAGE_BREAK_OPENXML)) -- body after contents
   return doc
 end
 
@@ -239,7 +366,22 @@ function Pandoc(doc)
   doc = doc:walk({ Div = callout })
   doc = number_crossrefs(doc)
   doc = doc:walk({ Table = table_widths })
-  if FORMAT == "typst" then doc = doc:walk({ Image = typst_image }) end
-  if FORMAT == "docx" then doc = docx_front_page(doc) end
+  if FORMAT:match("html") then
+    doc = doc:walk({ Table = html_table })
+    doc = interactive_flag(doc)
+    doc = doc:walk({ Table = html_wrap })
+  end
+  if FORMAT == "typst" then
+    doc = doc:walk({ Image = typst_image })
+    doc.blocks = typst_keep_together(doc.blocks)
+  end
+  if FORMAT == "docx" then
+    doc = docx_front_page(doc)
+    -- Word builds its contents from heading levels only: keep unlisted headings out of it.
+    doc = doc:walk({ Header = function(h)
+      if has_class(h.attr, "unlisted") and h.level < 3 then h.level = 3 end
+      return h
+    end })
+  end
   return doc
 end

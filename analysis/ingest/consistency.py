@@ -1,0 +1,142 @@
+"""Checks across the rows of a return: episodes that overlap, episodes outside childhood.
+
+Row checks (:mod:`analysis.ingest.validate`) look at one row at a time. Two errors of a 903
+return only show against other rows, and both would make the metrics count a child wrongly
+(DESIGN section 5: placements during the year count episodes; looked after at a date counts
+open episodes):
+
+- **overlapping episodes**: a child's episode starting before an earlier episode of the same
+  return has ended (its ``DEC`` later than this ``DECOM``, or blank: still open). Episodes of a
+  period of care follow one another: each ``DECOM`` is on or after the ``DEC`` before it (DfE
+  SSDA903 guidance, "Episodes"). The later episode is quarantined, naming the line of the
+  episode it overlaps. Two rows with the same ``CHILD`` and ``DECOM`` are repeats, left to
+  :mod:`analysis.ingest.dedupe`.
+- **episodes outside childhood**: an episode starting before the child's date of birth, or on or
+  after the 18th birthday (a young person stops being looked after at 18, Children Act 1989
+  s.105(1): a "child" is a person under 18), against the ``DOB`` of the child's Header row
+  (the latest return's when several give one). A child born on 29 February turns 18 on 1 March
+  in a non-leap year, as in :func:`analysis.dates.age_at`.
+
+Both quarantine the row with its reason in the data-quality log; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.ingest.model import FileResult
+from analysis.ingest.quality import QUARANTINED, LogBuilder, combine
+
+EPISODES, CHILDREN = "episodes", "children"
+ADULT_AGE = 18
+
+
+def _quarantine(
+    res: FileResult, mask: np.ndarray, field: str, values: list[str], reasons: list[str]
+) -> None:
+    """Move the rows of ``res.data`` under ``mask`` to the data-quality log."""
+    if not mask.any():
+        return
+    log = LogBuilder(res.file)
+    log.add(res.data["_line"].to_numpy()[mask], field, values, reasons, QUARANTINED)
+    res.log = combine([res.log, log.frame()])
+    res.quarantined += int(mask.sum())
+    res.data = res.data.loc[~mask].reset_index(drop=True)
+
+
+def _shown(dates: pd.Series) -> list[str]:
+    return [d.strftime("%d/%m/%Y") if not pd.isna(d) else "" for d in dates]
+
+
+def overlapping_episodes(episodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Episodes starting before an earlier episode of the same child has ended.
+
+    Parameters
+    ----------
+    episodes
+        Typed episodes of one return: ``child_id``, ``decom``, ``dec`` and ``_line``.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Boolean mask of the overlapping rows, and for each the line of the episode it overlaps
+        (of the child's earlier episodes, the one ending last; 0 where the row does not overlap).
+    """
+    n = len(episodes)
+    mask = np.zeros(n, dtype=bool)
+    other = np.zeros(n, dtype=np.int64)
+    frame = episodes[["child_id", "decom", "dec", "_line"]].reset_index(drop=True)
+    order = frame.sort_values(["child_id", "decom", "_line"], kind="stable").index.to_numpy()
+    child = frame["child_id"].to_numpy(dtype=object)[order]
+    start = frame["decom"].to_numpy(dtype="datetime64[ns]")[order]
+    end = frame["dec"].to_numpy(dtype="datetime64[ns]")[order]
+    line = frame["_line"].to_numpy()[order]
+    latest_end = latest_line = previous_start = None
+    current: object = object()
+    for i in range(n):
+        if child[i] != current:
+            current, latest_end, latest_line, previous_start = child[i], None, None, None
+        elif start[i] == previous_start:
+            continue  # the same CHILD and DECOM again: a repeat, left to dedupe
+        elif latest_end is not None and (np.isnat(latest_end) or start[i] < latest_end):
+            mask[order[i]] = True
+            other[order[i]] = latest_line
+            continue  # a quarantined episode does not extend the child's care
+        if (
+            latest_end is None
+            or np.isnat(end[i])
+            or (not np.isnat(latest_end) and end[i] > latest_end)
+        ):
+            latest_end, latest_line = end[i], line[i]
+        previous_start = start[i]
+    return mask, other
+
+
+def check_overlaps(res: FileResult) -> None:
+    """Quarantine the overlapping episodes of one Episodes file (in place)."""
+    mask, other = overlapping_episodes(res.data)
+    if mask.any():
+        reasons = [f"starts before the child's episode at line {n} ends" for n in other[mask]]
+        _quarantine(res, mask, "DECOM", _shown(res.data["decom"][mask]), reasons)
+
+
+def age_on(dob: pd.Series, date: pd.Series) -> pd.Series:
+    """Age in whole years on each ``date`` (a year older on each birthday; NaN when unknown)."""
+    dob, date = pd.to_datetime(dob), pd.to_datetime(date)
+    years = date.dt.year - dob.dt.year
+    before = (dob.dt.month > date.dt.month) | (
+        (dob.dt.month == date.dt.month) & (dob.dt.day > date.dt.day)
+    )
+    return years - before.astype(int)
+
+
+def check_ages(results: list[FileResult]) -> None:
+    """Quarantine episodes starting before birth or at 18 or over, for one LA (in place).
+
+    ``results`` are the LA's files; the dates of birth come from its Header files, the latest
+    collection year's winning.
+    """
+    headers = sorted(
+        (r for r in results if r.spec.processed == CHILDREN),
+        key=lambda r: r.collection_year or "",
+    )
+    if not headers:
+        return
+    dob = pd.concat([r.data[["child_id", "dob"]] for r in headers], ignore_index=True)
+    dob = dob.dropna().drop_duplicates("child_id", keep="last").set_index("child_id")["dob"]
+    for res in results:
+        if res.spec.processed != EPISODES or res.data.empty:
+            continue
+        born = res.data["child_id"].map(dob)
+        age = age_on(born, res.data["decom"])
+        before_birth = (res.data["decom"] < born).to_numpy(dtype=bool)
+        adult = (age >= ADULT_AGE).to_numpy(dtype=bool) & ~before_birth
+        mask = before_birth | adult
+        if mask.any():
+            reasons = np.where(
+                before_birth,
+                "starts before the child's date of birth (Header DOB)",
+                f"starts on or after the child's {ADULT_AGE}th birthday (Header DOB)",
+            )[mask]
+            _quarantine(res, mask, "DECOM", _shown(res.data["decom"][mask]), list(reasons))

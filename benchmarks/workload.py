@@ -1,0 +1,164 @@
+"""The scale workload: ingest plus every metric the two reports compute, for one period.
+
+Runs in its own process (``python benchmarks/workload.py --raw ... --processed ...``) so that its
+peak memory is its own; prints one JSON object with the time of each stage, the processed row
+counts and the peak resident memory. The metric calls mirror the notebooks (10_cla, 20_cp,
+30_iro_activity, 40_adoption and 01_ingest's data-quality tables), pooled over every council in
+the raw folder, as a regional or national body would run them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import adoption, cla, cp, iro
+from analysis.ingest import run_ingest
+from analysis.io import load_table
+from analysis.quality import dq_reasons, dq_summary
+
+
+class Clock:
+    """Wall-clock time of named stages."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = round(self.stages.get(name, 0.0) + now - self._t, 3)
+        self._t = now
+
+
+def cla_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
+    """Every CLA measure of notebook 10_cla, for the period and the year before."""
+    prev_ps, prev_pe = ps - pd.DateOffset(years=1), pe - pd.DateOffset(years=1)
+    episodes = load_table(processed, "episodes", las)
+    children = load_table(processed, "children", las)
+    reviews = load_table(processed, "reviews", las)
+    population = 1_000_000.0  # rates are not the point here; the same for every size
+    out = {
+        "summary": cla.cla_summary(episodes, children, reviews, population, ps, pe),
+        "prev_summary": cla.cla_summary(episodes, children, reviews, population, prev_ps, prev_pe),
+    }
+    timeliness = cla.review_timeliness(reviews, episodes)
+    out["participation"] = cla.review_participation(reviews, ps, pe)
+    out["views"] = cla.views_conveyed_pct(reviews, ps, pe)
+    out["prev_views"] = cla.views_conveyed_pct(reviews, prev_ps, prev_pe)
+    out["monthly"] = cla.monthly_cla(episodes, population, prev_pe, pe)
+    out["rt_now"] = cla.monthly_review_timeliness(timeliness, ps, pe)
+    out["rt_before"] = cla.monthly_review_timeliness(timeliness, prev_ps, prev_pe)
+    out["ethnicity"] = cla.ethnicity_at(episodes, children, pe)
+    out["place"] = cla.placement_type_at(episodes, pe)
+    out["legal"] = cla.legal_status_at(episodes, pe)
+    out["need"] = cla.category_of_need_started(episodes, ps, pe)
+    out["ceased"] = cla.ceased_by_reason(episodes, ps, pe)
+    return out
+
+
+def cp_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
+    """Every child protection measure of notebook 20_cp."""
+    prev_ps, prev_pe = ps - pd.DateOffset(years=1), pe - pd.DateOffset(years=1)
+    plans = load_table(processed, "cp_plans", las)
+    s47 = load_table(processed, "s47", las)
+    cin_plans = load_table(processed, "cin_plans", las)
+    population = 1_000_000.0
+    icpc_now = cp.icpcs(s47, plans, ps, pe, cin_plans=cin_plans)
+    icpc_before = cp.icpcs(s47, plans, prev_ps, prev_pe, cin_plans=cin_plans)
+    return {
+        "summary": cp.cp_summary(plans, s47, population, ps, pe, cin_plans=cin_plans),
+        "prev": cp.cp_summary(plans, s47, population, prev_ps, prev_pe, cin_plans=cin_plans),
+        "reaching": cp.reaching_15_months(plans, pe),
+        "category": cp.cp_by_category_at(plans, pe),
+        "duration": cp.plans_by_duration_at(plans, pe),
+        "icpc_now": cp.monthly_icpc_timeliness(icpc_now, ps, pe),
+        "icpc_before": cp.monthly_icpc_timeliness(icpc_before, prev_ps, prev_pe),
+    }
+
+
+def iro_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
+    """The IRO activity tables of notebook 30_iro_activity."""
+    caseload = load_table(processed, "iro_caseload", las)
+    irp = load_table(processed, "irp", las)
+    out = {}
+    if len(caseload):
+        out["caseload"] = iro.caseload_per_iro(caseload, ps, pe)
+    if len(irp):
+        out["irp"] = iro.irp_by_plan_type(irp, ps, pe)
+    return out
+
+
+def adoption_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
+    """The adoption measures of notebook 40_adoption (per council, pooled and three periods)."""
+    episodes = load_table(processed, "episodes", las)
+    placed = load_table(processed, "placed_adoption", las)
+    ad1 = load_table(processed, "ad1", las)
+    return {
+        "measures": adoption.atv_la_measures(episodes, placed, ad1, las, ps, pe),
+        "cohort": adoption.a10_a2_children(episodes, ad1, pe),
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Ingest, then every metric; return the timings, row counts and peak memory."""
+    raw, processed = Path(args.raw), Path(args.processed)
+    clock = Clock()
+    result = run_ingest(raw, processed, Path(args.reference), Path(args.key), la_codes=None)
+    clock.lap("ingest")
+    las = result.la_codes
+    dq_summary(result.summary)
+    dq_reasons(result.dq_log)
+    clock.lap("metrics_quality")
+    year_start, year_end = pd.Timestamp(args.year_start), pd.Timestamp(args.year_end)
+    cla_metrics(processed, las, year_start, year_end)
+    clock.lap("metrics_cla")
+    cp_metrics(processed, las, year_start, year_end)
+    clock.lap("metrics_cp")
+    iro_metrics(processed, las, year_start, year_end)
+    clock.lap("metrics_iro")
+    adoption_metrics(processed, las, pd.Timestamp(args.half_start), pd.Timestamp(args.half_end))
+    clock.lap("metrics_adoption")
+    counts = result.counts
+    rows = {
+        table: sum(n for k, n in counts.items() if k.endswith("/" + table))
+        for table in ("episodes", "reviews", "children", "cp_plans", "s47", "cin_children")
+    }
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {
+        "councils": len(las),
+        "stages_s": clock.stages,
+        "ingest_s": clock.stages["ingest"],
+        "metrics_s": round(sum(v for k, v in clock.stages.items() if k.startswith("metrics")), 3),
+        "total_s": round(sum(clock.stages.values()), 3),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "rows_in": result.totals["rows_in"],
+        "processed_rows": rows,
+        "cla_31march": int(cla.cla_count_at(load_table(processed, "episodes", las), year_end)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--raw", required=True)
+    parser.add_argument("--processed", required=True)
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--year-start", default="2023-04-01")
+    parser.add_argument("--year-end", default="2024-03-31")
+    parser.add_argument("--half-start", default="2024-04-01")
+    parser.add_argument("--half-end", default="2024-09-30")
+    out = run(parser.parse_args(argv))
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
