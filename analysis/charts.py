@@ -35,6 +35,7 @@ __all__ = [
     "bar_chart",
     "chart_data",
     "contrast_ratio",
+    "legend_above",
     "grouped_bar_chart",
     "line_chart",
     "relative_luminance",
@@ -134,6 +135,23 @@ def _new(width: float = 7.0, height: float = 3.2) -> tuple[Figure, plt.Axes]:
     ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
     ax.set_axisbelow(True)
     return fig, ax
+
+
+def legend_above(ax: plt.Axes, ncols: int, fontsize: float = 8, **options: object) -> None:
+    """Put the legend in one band above the plot, left-aligned, without a frame (house style).
+
+    ``options`` are passed on to :meth:`matplotlib.axes.Axes.legend` (``handles``,
+    ``handlelength`` and so on).
+    """
+    ax.legend(
+        frameon=False,
+        ncols=ncols,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        fontsize=fontsize,
+        borderaxespad=0.2,
+        **options,
+    )
 
 
 def spread_labels(positions: Sequence[float], gap: float) -> list[float]:
@@ -349,16 +367,7 @@ def grouped_bar_chart(
     ax.set_xticks(range(len(categories)), wrapped, fontsize=8)
     ax.set_ylabel(ylabel)
     ax.set_title(title, pad=22)
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        ncols=max(n, 1),
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        fontsize=8,
-        handlelength=1.2,
-        borderaxespad=0.2,
-    )
+    legend_above(ax, max(n, 1), handles=handles, handlelength=1.2)
     fig.tight_layout()
     data: dict[str, Sequence[object]] = {category_name: [str(c) for c in categories]}
     data.update({name: list(values) for name, values in groups.items()})
@@ -468,16 +477,7 @@ def spc_chart(
     ax.set_xlim(-0.5, len(months) - 0.5)
     ax.set_ylabel(ylabel)
     ax.set_title(title, pad=22)
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        ncols=3,
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        fontsize=8,
-        handletextpad=0.3,
-        borderaxespad=0.2,
-    )
+    legend_above(ax, 3, handles=handles, handletextpad=0.3)
     fig.tight_layout()
     # direct labels of the mean, limits and target at the right-hand end, moved apart
     to_points = ax.transData.transform

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis.charts import PALETTE, TARGET_COLOUR, plt
+from analysis.charts import PALETTE, TARGET_COLOUR, legend_above, plt
 from analysis.tables import SUPPRESSED
 
 __all__ = ["funnel_chart", "grouped_chart", "spread_chart", "timeliness_chart"]
@@ -90,15 +90,7 @@ def grouped_chart(
     ax.set_ylabel(ylabel)
     ax.set_title(textwrap.fill(title, 90))
     entries = n + (reference is not None)
-    ax.legend(
-        frameon=False,
-        ncols=min(entries, 5),
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        fontsize=8,
-        handlelength=1.2,
-        borderaxespad=0.2,
-    )
+    legend_above(ax, min(entries, 5), handlelength=1.2)
     fig.tight_layout()
     return fig
 
@@ -192,15 +184,7 @@ def timeliness_chart(
     ax.set_xlim(-0.5, len(cohorts) - 0.3)
     ax.set_ylabel(ylabel)
     ax.set_title(textwrap.fill(title, 90))
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        ncols=2,
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        fontsize=8,
-        borderaxespad=0.2,
-    )
+    legend_above(ax, 2, handles=handles)
     fig.tight_layout()
     return fig
 
@@ -271,16 +255,7 @@ def spread_chart(
         Line2D([], [], marker="D", color=PALETTE[2], ls="", markersize=5, label="Mean"),
         Line2D([], [], color=TARGET_COLOUR, ls="--", label=f"Threshold ({threshold:g})"),
     ]
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        ncols=5,
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        fontsize=7.5,
-        handlelength=1.2,
-        borderaxespad=0.2,
-    )
+    legend_above(ax, 5, fontsize=7.5, handles=handles, handlelength=1.2)
     fig.tight_layout()
     return fig
 
@@ -334,13 +309,6 @@ def funnel_chart(
     ax.set_xlabel("Children ceasing to be looked after in the 12 months")
     ax.set_ylabel("% adopted")
     ax.set_title(textwrap.fill(title, 90))
-    ax.legend(
-        frameon=False,
-        ncols=4,
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        fontsize=8,
-        borderaxespad=0.2,
-    )
+    legend_above(ax, 4)
     fig.tight_layout()
     return fig

@@ -79,6 +79,20 @@ def header_names(path: Path, shown: str, upper: bool) -> tuple[list[str], str]:
     return names, encoding
 
 
+def _read_text(path: Path, encoding: str, names: list[str]) -> pd.DataFrame:
+    """Every value of the CSV as text, blank rows kept, under the given column ``names``."""
+    return pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        encoding=encoding,
+        header=0,
+        names=names,
+    )
+
+
 def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
     """Read a CSV file with every value as text, so ids keep their leading zeros.
 
@@ -99,30 +113,12 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
     names, encoding = header_names(path, shown, upper)
     try:
         try:
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                encoding=encoding,
-                header=0,
-                names=names,
-            )
+            frame = _read_text(path, encoding, names)
         except UnicodeDecodeError:
             if encoding in (ENCODINGS[-1], "utf-16"):
                 raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text") from None
             encoding = ENCODINGS[-1]
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                encoding=encoding,
-                header=0,
-                names=names,
-            )
+            frame = _read_text(path, encoding, names)
     except pd.errors.ParserError as err:
         match = re.search(r"line (\d+), saw (\d+)", str(err))
         if match:

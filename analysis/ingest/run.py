@@ -215,49 +215,44 @@ def _plan(
                 )
         iro_dir = la_dir / "iro"
         if iro_dir.is_dir():
-            for path, spec, unknown in local.identify_files(
-                iro_dir, raw_dir, specs.iro, "IRO", ignored
-            ):
-                jobs.append(
-                    _Job(
-                        path.relative_to(raw_dir).as_posix(),
-                        unit=la,
-                        size=path.stat().st_size,
-                        run=partial(
-                            _as_list,
-                            local.read_table,
-                            path,
-                            spec,
-                            unknown,
-                            raw_dir=raw_dir,
-                            la_code=la,
-                            key=key,
-                        ),
-                    )
-                )
+            jobs.extend(_local_jobs(iro_dir, raw_dir, specs.iro, "IRO", ignored, la, key))
     raa_dir = raw_dir / RAA
     if raa_dir.is_dir():
-        for path, spec, unknown in local.identify_files(
-            raa_dir, raw_dir, specs.raa, "RAA", ignored
-        ):
-            jobs.append(
-                _Job(
-                    path.relative_to(raw_dir).as_posix(),
-                    unit=RAA,
-                    size=path.stat().st_size,
-                    run=partial(
-                        _as_list,
-                        local.read_table,
-                        path,
-                        spec,
-                        unknown,
-                        raw_dir=raw_dir,
-                        la_code=None,
-                        key=key,
-                    ),
-                )
-            )
+        jobs.extend(_local_jobs(raa_dir, raw_dir, specs.raa, "RAA", ignored, None, key))
     return jobs, years
+
+
+def _local_jobs(
+    folder: Path,
+    raw_dir: Path,
+    specs: dict[str, TableSpec],
+    kind: str,
+    ignored: list[str],
+    la_code: str | None,
+    key: bytes,
+) -> list[_Job]:
+    """One job per local-extract CSV in ``folder`` (an LA's ``iro`` folder, or ``raa``).
+
+    ``la_code`` is the LA whose folder it is, or None for the agency's ``raa`` folder.
+    """
+    return [
+        _Job(
+            path.relative_to(raw_dir).as_posix(),
+            unit=RAA if la_code is None else la_code,
+            size=path.stat().st_size,
+            run=partial(
+                _as_list,
+                local.read_table,
+                path,
+                spec,
+                unknown,
+                raw_dir=raw_dir,
+                la_code=la_code,
+                key=key,
+            ),
+        )
+        for path, spec, unknown in local.identify_files(folder, raw_dir, specs, kind, ignored)
+    ]
 
 
 def _conform(data: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from statistics import NormalDist
 
 import numpy as np
@@ -293,6 +293,23 @@ def care_durations(
     ).reset_index(drop=True)
 
 
+def _at_months(
+    group: pd.DataFrame, curve: pd.DataFrame, column: str, start: float, months: Sequence[int]
+) -> Iterator[tuple[int, float, float, float]]:
+    """``(months, value, lower, upper)`` of a step curve and its 95% limits at each time point.
+
+    Time points are read as :func:`days_for_months` days; a value is NaN when fewer than
+    :data:`MIN_AT_RISK` of ``group`` (``days`` column) are followed up that long.
+    """
+    for m in months:
+        t = days_for_months(m)
+        at_risk = int((group["days"] >= t).sum())
+        value, lower, upper = (
+            step_value(curve, c, t, start, at_risk) for c in (column, "lower", "upper")
+        )
+        yield int(m), value, lower, upper
+
+
 def time_on_plan_table(
     durations: pd.DataFrame, months: Sequence[int] = (3, 6, 12, 15, 24)
 ) -> pd.DataFrame:
@@ -315,19 +332,16 @@ def time_on_plan_table(
     rows = []
     for cohort, group in durations.groupby("cohort", sort=True):
         curve = kaplan_meier(group["days"], group["ended"])
-        for m in months:
-            t = days_for_months(m)
-            at_risk = int((group["days"] >= t).sum())
-            values = [step_value(curve, c, t, 1.0, at_risk) for c in ("surv", "lower", "upper")]
+        for m, value, lower, upper in _at_months(group, curve, "surv", 1.0, months):
             rows.append(
                 {
                     "cohort": cohort,
                     "plans": int(len(group)),
                     "plans_ended": int(group["ended"].sum()),
-                    "months": int(m),
-                    "still_open_pct": 100 * values[0],
-                    "lower_pct": 100 * values[1],
-                    "upper_pct": 100 * values[2],
+                    "months": m,
+                    "still_open_pct": 100 * value,
+                    "lower_pct": 100 * lower,
+                    "upper_pct": 100 * upper,
                 }
             )
     return pd.DataFrame(
@@ -367,19 +381,16 @@ def time_to_permanence_table(
     rows = []
     for cohort, group in durations.groupby("cohort", sort=True):
         curve = cumulative_incidence(group["days"], group["status"], PERMANENCE)
-        for m in months:
-            t = days_for_months(m)
-            at_risk = int((group["days"] >= t).sum())
-            values = [step_value(curve, c, t, 0.0, at_risk) for c in ("cif", "lower", "upper")]
+        for m, value, lower, upper in _at_months(group, curve, "cif", 0.0, months):
             rows.append(
                 {
                     "cohort": cohort,
                     "children": int(len(group)),
                     "permanence_orders": int((group["status"] == PERMANENCE).sum()),
-                    "months": int(m),
-                    "permanence_pct": 100 * values[0],
-                    "lower_pct": 100 * values[1],
-                    "upper_pct": 100 * values[2],
+                    "months": m,
+                    "permanence_pct": 100 * value,
+                    "lower_pct": 100 * lower,
+                    "upper_pct": 100 * upper,
                 }
             )
     return pd.DataFrame(
