@@ -29,7 +29,8 @@ setup: $(STAMP) ## Create .venv, install the suite with its tools, and install t
 data: $(STAMP) ## Generate the deterministic synthetic dataset into data/raw/synthetic
 	$(PY) -m analysis generate --out $(RAW)
 
-report: report-iro report-atv ## Build both reports (HTML, PDF, DOCX, tables) from synthetic data
+report: data ## Build both reports (HTML, PDF, DOCX, tables) from synthetic data
+	$(PY) -m analysis build --params $(IRO_PARAMS) $(ATV_PARAMS)
 
 report-iro: data ## Build the IRO annual report 2023-24 (Middlesbrough)
 	$(PY) -m analysis build --params $(IRO_PARAMS)
@@ -38,8 +39,7 @@ report-atv: data ## Build the ATV bi-annual report 2024-25 Q1-Q2
 	$(PY) -m analysis build --params $(ATV_PARAMS)
 
 render: $(STAMP) ## Re-render both reports from the executed notebooks (after a text change)
-	$(PY) -m analysis render --params $(IRO_PARAMS)
-	$(PY) -m analysis render --params $(ATV_PARAMS)
+	$(PY) -m analysis render --params $(IRO_PARAMS) $(ATV_PARAMS)
 
 test: data lint unit nbval ## Everything CI checks: lint, unit and render tests, nbval
 

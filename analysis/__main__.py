@@ -3,6 +3,7 @@
 Commands
 --------
 build     ingest the raw data, execute the report's notebooks and render every format
+          (several ``--params`` files build one report after the other)
 render    render again from the executed notebooks (after a text change)
 generate  write the deterministic synthetic dataset
 notebooks re-execute the committed notebooks on the synthetic data (their default parameters)
@@ -30,7 +31,12 @@ def _parser() -> argparse.ArgumentParser:
         ("render", "render again from already executed notebooks"),
     ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("--params", required=True, type=Path, help="params YAML file")
+        p.add_argument(
+            "--params", required=True, type=Path, nargs="+", help="params YAML file(s), in order"
+        )
+        p.add_argument(
+            "--jobs", type=int, default=None, help="notebooks run at a time (default: one per core)"
+        )
     sub.add_parser("notebooks", help="re-execute the committed notebooks on the synthetic data")
     gen = sub.add_parser("generate", help="write the synthetic dataset")
     gen.add_argument("--out", type=Path, default=Path("data/raw/synthetic"))
@@ -57,10 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             refresh_committed_notebooks()
             return 0
         from analysis.params import load_params
-        from analysis.pipeline import build
+        from analysis.pipeline import build_reports
 
-        params = load_params(args.params)
-        build(params, render_only=args.command == "render")
+        runs = [load_params(path) for path in args.params]  # every file checked before any work
+        build_reports(runs, render_only=args.command == "render", jobs=args.jobs)
         return 0
     except UserFacingError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,14 +39,15 @@ _skip_iri_format_checker()
 
 INGEST_NOTEBOOK = "01_ingest.ipynb"
 REPORT_NOTEBOOKS: dict[str, tuple[str, ...]] = {
+    # longest first: with several workers the short notebooks fill in at the end
     "iro-annual": (
         "10_cla.ipynb",
-        "11_cla_population.ipynb",
         "20_cp.ipynb",
+        "50_trends.ipynb",
+        "11_cla_population.ipynb",
+        "90_definitions.ipynb",
         "30_iro_activity.ipynb",
         "35_next_steps.ipynb",
-        "50_trends.ipynb",
-        "90_definitions.ipynb",
     ),
     "atv-biannual": ("40_adoption.ipynb", "41_adoption_agency.ipynb", "90_definitions.ipynb"),
 }
@@ -60,15 +62,16 @@ class NotebookFailed(UserFacingError):
 
 
 @contextmanager
-def step(name: str, number: int, total: int) -> Iterator[None]:
-    """Log the start and the duration of one build step."""
-    log.info("[%d/%d] %s ...", number, total, name)
+def step(name: str, number: int, total: int, report: str = "") -> Iterator[None]:
+    """Log the start and the duration of one build step (of ``report``, when given)."""
+    where = f"{report} {number}/{total}" if report else f"{number}/{total}"
+    log.info("[%s] %s ...", where, name)
     t0 = time.perf_counter()
     yield
-    log.info("[%d/%d] %s done in %.1f s", number, total, name, time.perf_counter() - t0)
+    log.info("[%s] %s done in %.1f s", where, name, time.perf_counter() - t0)
 
 
-def execute_notebook(name: str, params: RunParams) -> Path:
+def execute_notebook(name: str, params: RunParams, notebooks_dir: Path = NOTEBOOKS_DIR) -> Path:
     """Execute ``notebooks/<name>`` with papermill into the run's executed folder."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -77,12 +80,12 @@ def execute_notebook(name: str, params: RunParams) -> Path:
     out = params.executed_dir / name
     try:
         papermill.execute_notebook(
-            str(NOTEBOOKS_DIR / name),
+            str(notebooks_dir / name),
             str(out),
             parameters=params.notebook_parameters(),
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(NOTEBOOKS_DIR),
+            cwd=str(notebooks_dir),
             log_output=False,
         )
     except PapermillExecutionError as exc:
@@ -91,6 +94,89 @@ def execute_notebook(name: str, params: RunParams) -> Path:
             f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {message} (see {out})"
         ) from None
     return out
+
+
+def _execute_timed(
+    name: str, params: RunParams, internal: Path | None, notebooks_dir: Path
+) -> float:
+    """Execute one notebook (in a worker process) and return its wall time in seconds."""
+    from analysis.consistency import internal_tables_env
+
+    t0 = time.perf_counter()
+    with internal_tables_env(internal):
+        execute_notebook(name, params, notebooks_dir)
+    return time.perf_counter() - t0
+
+
+def notebook_workers(jobs: int | None, notebooks: int) -> int:
+    """Notebooks executed at a time: ``jobs`` when given, else one per CPU core (at most 4)."""
+    import os
+
+    if jobs is not None and jobs < 1:
+        raise UserFacingError(f"--jobs must be at least 1, not {jobs}")
+    wanted = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+    return max(1, min(wanted, notebooks))
+
+
+def execute_notebooks(
+    names: tuple[str, ...],
+    params: RunParams,
+    internal: Path | None,
+    workers: int,
+    first_step: int,
+    total: int,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+) -> None:
+    """Execute independent notebooks, ``workers`` at a time, each in its own kernel.
+
+    The report notebooks only read the processed tables and write their own tables, so their
+    order does not change any output. With one worker they run one after the other in this
+    process; with more, in worker processes (spawned, so no kernel connection is shared), the
+    longest-running first in the order given. A failed notebook stops the build with its
+    :class:`NotebookFailed` message once the notebooks already running have finished.
+    """
+    if workers == 1:
+        for i, name in enumerate(names, start=first_step):
+            with step(f"notebook {name}", i, total, params.report):
+                _execute_timed(name, params, internal, notebooks_dir)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    log.info(
+        "[%s %d-%d/%d] notebooks %s, %d at a time ...",
+        params.report,
+        first_step,
+        first_step + len(names) - 1,
+        total,
+        ", ".join(names),
+        workers,
+    )
+    t0 = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    failures: list[UserFacingError] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_execute_timed, n, params, internal, notebooks_dir): n for n in names
+        }
+        for future in as_completed(futures):
+            try:
+                seconds = future.result()
+                log.info("[%s] notebook %s done in %.1f s", params.report, futures[future], seconds)
+            except UserFacingError as exc:
+                failures.append(exc)
+                for other in futures:
+                    other.cancel()
+    if failures:
+        raise failures[0]
+    log.info(
+        "[%s %d-%d/%d] notebooks done in %.1f s",
+        params.report,
+        first_step,
+        first_step + len(names) - 1,
+        total,
+        time.perf_counter() - t0,
+    )
 
 
 def strip_run_metadata(path: Path) -> None:
@@ -175,6 +261,40 @@ class IdentifierLeak(UserFacingError):
     """A build output holds a raw child id, UPN, date of birth or postcode (never shown)."""
 
 
+def _scan_cache(params: RunParams) -> dict[str, object]:
+    """The scan's cache folder and key (analysis.scan_index), when the run has a key file."""
+    from analysis.scan_index import INDEX_DIRNAME
+
+    key_path = getattr(params, "key_path", None)
+    processed = getattr(params, "processed_dir", None)
+    if key_path is None or processed is None or not Path(key_path).is_file():
+        return {}
+    from analysis.ingest.pseudonymise import load_or_create_key
+
+    return {
+        "cache_dir": Path(processed) / INDEX_DIRNAME,
+        "key": load_or_create_key(Path(key_path), create=False),
+    }
+
+
+def _read_identifiers_meanwhile(params: RunParams) -> threading.Thread:
+    """Fill the scan's identifier cache in a thread while the notebooks run in their kernels."""
+
+    def read() -> None:
+        cache = _scan_cache(params)
+        if cache:
+            from analysis.scan_index import load_identifiers
+
+            try:
+                load_identifiers(params.raw_dir, cache["cache_dir"], cache["key"])
+            except Exception:  # noqa: BLE001 - the scan itself reads them again and reports
+                log.debug("identifiers not cached ahead of the scan", exc_info=True)
+
+    thread = threading.Thread(target=read, name="scan-identifiers", daemon=True)
+    thread.start()
+    return thread
+
+
 def check_no_identifiers(params: RunParams) -> None:
     """Fail the build when an output holds an identifier of the raw input (analysis.scan)."""
     from analysis.scan import describe, report_calendar_dates, scan_outputs
@@ -188,13 +308,24 @@ def check_no_identifiers(params: RunParams) -> None:
         params.raw_dir,
         also=[params.executed_dir],
         allowed_dates=report_calendar_dates(params.period_start, params.period_end),
+        **_scan_cache(params),
     )
     if findings:
         raise IdentifierLeak(describe(findings))
 
 
-def build(params: RunParams, render_only: bool = False) -> dict[str, Path]:
-    """Run the whole pipeline for one params file and return the output paths."""
+def build(params: RunParams, render_only: bool = False, jobs: int | None = None) -> dict[str, Path]:
+    """Run the whole pipeline for one params file and return the output paths.
+
+    Parameters
+    ----------
+    params
+        The run's parameters.
+    render_only
+        Render again from the executed notebooks (no ingest, no notebooks, no consistency checks).
+    jobs
+        Report notebooks executed at a time after the ingest notebook (default: one per core).
+    """
     from analysis.consistency import check_build, internal_tables_env, prepare_internal_dir
 
     notebooks = () if render_only else (INGEST_NOTEBOOK, *REPORT_NOTEBOOKS[params.report])
@@ -210,16 +341,50 @@ def build(params: RunParams, render_only: bool = False) -> dict[str, Path]:
     params.output_dir.mkdir(parents=True, exist_ok=True)
     # unsuppressed copies of the tables, for the consistency checks (never in the output)
     internal = None if render_only else prepare_internal_dir(params)
-    for i, name in enumerate(notebooks, start=1):
-        with step(f"notebook {name}", i, total), internal_tables_env(internal):
-            execute_notebook(name, params)
+    if notebooks:
+        # ingest first: every report notebook reads the processed tables it writes
+        with (
+            step(f"notebook {INGEST_NOTEBOOK}", 1, total, params.report),
+            internal_tables_env(internal),
+        ):
+            execute_notebook(INGEST_NOTEBOOK, params)
+        # the raw identifiers for the final scan are read meanwhile (the ingest made the key)
+        identifiers = _read_identifiers_meanwhile(params)
+        report_notebooks = notebooks[1:]
+        workers = notebook_workers(jobs, len(report_notebooks))
+        execute_notebooks(report_notebooks, params, internal, workers, 2, total)
+        identifiers.join()
     if checks:
-        with step("consistency checks", len(notebooks) + 1, total):
+        with step("consistency checks", len(notebooks) + 1, total, params.report):
             check_build(params)
-    with step("render HTML, PDF and DOCX", total - 1, total):
+    with step("render HTML, PDF and DOCX", total - 1, total, params.report):
         outputs = render(params)
-    with step("scan the outputs for identifiers", total, total):
+    with step("scan the outputs for identifiers", total, total, params.report):
         check_no_identifiers(params)
     for kind, path in outputs.items():
         log.info("%s: %s", kind, path)
     return outputs
+
+
+def _render_one(params: RunParams) -> dict[str, Path]:
+    return build(params, render_only=True)
+
+
+def build_reports(
+    runs: list[RunParams], render_only: bool = False, jobs: int | None = None
+) -> list[dict[str, Path]]:
+    """Build (or only render) several reports; return each report's output paths, in order.
+
+    Builds run one after the other: reports may share a processed folder, which each build's
+    ingest rewrites. Renders only read their own executed notebooks and write their own output
+    folders, so with several workers (``jobs``, default one per core) they run side by side in
+    forked processes.
+    """
+    workers = notebook_workers(jobs, len(runs))
+    if not render_only or workers == 1 or len(runs) == 1:
+        return [build(params, render_only=render_only, jobs=jobs) for params in runs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_render_one, runs))

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -193,15 +194,38 @@ class Identifiers:
         Full postcodes, upper-cased, without spaces.
     too_short
         Child ids not searched because they are too short to tell from ordinary numbers.
+    digest_key
+        ``None`` when the values are kept as they are. Otherwise every value is a keyed BLAKE2b
+        digest (:meth:`digest`; dates of birth as ISO dates) and text is searched by digesting
+        its candidates: the form :mod:`analysis.scan_index` keeps on disk between builds.
     """
 
-    tokens: dict[str, str] = field(default_factory=dict)
-    dobs: set[dt.date] = field(default_factory=set)
-    postcodes: set[str] = field(default_factory=set)
+    tokens: dict = field(default_factory=dict)
+    dobs: set = field(default_factory=set)
+    postcodes: set = field(default_factory=set)
     too_short: int = 0
+    digest_key: bytes | None = None
 
     def __len__(self) -> int:
         return len(self.tokens) + len(self.dobs) + len(self.postcodes)
+
+    def digest(self, value: str) -> str | bytes:
+        """``value`` in the form the sets hold: itself, or its keyed digest."""
+        if self.digest_key is None:
+            return value
+        return hashlib.blake2b(value.encode("utf-8"), key=self.digest_key, digest_size=16).digest()
+
+    def date_form(self, date: dt.date) -> dt.date | bytes:
+        """A date in the form :attr:`dobs` holds."""
+        return date if self.digest_key is None else self.digest(date.isoformat())
+
+    def digested(self, key: bytes) -> Identifiers:
+        """The same identifiers as keyed digests (``key``: up to 64 bytes)."""
+        out = Identifiers(too_short=self.too_short, digest_key=key)
+        out.tokens = {out.digest(token): kind for token, kind in self.tokens.items()}
+        out.dobs = {out.date_form(d) for d in self.dobs}
+        out.postcodes = {out.digest(code) for code in self.postcodes}
+        return out
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -419,7 +443,7 @@ class _Counter:
 
     def __init__(self, ids: Identifiers, allowed_dates: frozenset[dt.date]) -> None:
         self.ids = ids
-        self.dobs = ids.dobs - allowed_dates
+        self.dobs = ids.dobs - {ids.date_form(d) for d in allowed_dates}
         self.counts: dict[str, int] = {}
         self.first: dict[str, str] = {}
         self.numeric: set[str] = set()
@@ -434,21 +458,24 @@ class _Counter:
             return
         if "data:" in text:
             text = _DATA_URI.sub(" ", text)
-        tokens = self.ids.tokens
-        if tokens:
+        ids = self.ids
+        if ids.tokens:
             for token in _candidates(text):
-                kind = tokens.get(token.upper())
+                upper = token.upper()
+                if len(upper) < MIN_ID_LENGTH:  # no searched id or UPN is shorter
+                    continue
+                kind = ids.tokens.get(ids.digest(upper))
                 if kind == _NUMERIC_ID:
                     self.numeric.add(token)
                 if kind:
                     self._hit(kind, where)
         if self.dobs:
             for d in find_dates(text):
-                if d in self.dobs:
+                if ids.date_form(d) in self.dobs:
                     self._hit(DOB, where)
-        if self.ids.postcodes:
+        if ids.postcodes:
             for m in _POSTCODE.finditer(text):
-                if (m.group(1) + m.group(2)).upper() in self.ids.postcodes:
+                if ids.digest((m.group(1) + m.group(2)).upper()) in ids.postcodes:
                     self._hit(POSTCODE, where)
 
     def value(self, value: object, where: str) -> None:
@@ -458,7 +485,7 @@ class _Counter:
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            if value in self.dobs:
+            if self.ids.date_form(value) in self.dobs:
                 self._hit(DOB, where)
             return
         self.text(str(value), where)
@@ -643,6 +670,8 @@ def scan_outputs(
     *,
     also: Iterable[Path] = (),
     allowed_dates: Iterable[dt.date] = (),
+    cache_dir: Path | None = None,
+    key: bytes | None = None,
 ) -> list[Finding]:
     """Search every build output for the raw input's child ids, UPNs, dates of birth, postcodes.
 
@@ -657,6 +686,11 @@ def scan_outputs(
     allowed_dates
         Dates that are not taken for a date of birth (see :func:`report_calendar_dates`); the
         dates of the suite's own texts (:func:`suite_text_dates`) are always allowed.
+    cache_dir, key
+        With both (the run's ``<processed_dir>/.scan`` and pseudonymisation key), the raw
+        identifiers are kept there as keyed digests and files already searched clean are
+        skipped when their bytes are unchanged (:mod:`analysis.scan_index`); the result is
+        the same as without.
 
     Returns
     -------
@@ -664,8 +698,15 @@ def scan_outputs(
         Empty when no identifier was found.
     """
     t0 = time.perf_counter()
-    ids = collect_identifiers(Path(raw_dir))
     allowed = frozenset(allowed_dates) | suite_text_dates()
+    clean = None
+    if cache_dir is not None and key is not None:
+        from analysis.scan_index import CleanFiles, context_of, load_identifiers
+
+        ids, fingerprint = load_identifiers(Path(raw_dir), Path(cache_dir), key)
+        clean = CleanFiles(Path(cache_dir), context_of(fingerprint, allowed))
+    else:
+        ids = collect_identifiers(Path(raw_dir))
     findings: list[Finding] = []
     files = 0
     size = 0
@@ -677,16 +718,26 @@ def scan_outputs(
             files += 1
             size += path.stat().st_size
             shown = prefix + path.relative_to(folder).as_posix()
-            findings.extend(scan_file(path, ids, shown, allowed))
+            mark = clean.fingerprint(path) if clean else ""
+            if clean and clean.is_clean(mark):
+                continue
+            found = scan_file(path, ids, shown, allowed)
+            findings.extend(found)
+            if clean and not found:
+                clean.add(mark)
+    if clean:
+        clean.save()
     log.info(
         "identifier scan: %d files (%.1f MB) searched for %d ids and UPNs, %d dates of birth "
-        "and %d postcodes in %.1f s; %d child ids too short to search; %d findings",
+        "and %d postcodes in %.1f s (%d files unchanged since a clean search); %d child ids too "
+        "short to search; %d findings",
         files,
         size / 1e6,
         len(ids.tokens),
-        len(ids.dobs - allowed),
+        len(ids.dobs - {ids.date_form(d) for d in allowed}),
         len(ids.postcodes),
         time.perf_counter() - t0,
+        clean.skipped if clean else 0,
         ids.too_short,
         len(findings),
     )

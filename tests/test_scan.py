@@ -35,6 +35,7 @@ from analysis.scan import (
     scan_outputs,
     suite_text_dates,
 )
+from analysis.scan_index import load_identifiers
 
 HEADER = """
 CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
@@ -86,8 +87,27 @@ def out(tmp_path: Path) -> Path:
     return out
 
 
+SCAN_KEY = b"k" * 32  # a pseudonymisation key, for the digest form of the identifiers
+_CACHE: dict[str, object] = {}
+
+
+@pytest.fixture(autouse=True, params=["values", "digests"])
+def scan_mode(request, tmp_path):
+    """Every scan below runs twice: on the raw values, and on keyed digests kept in a cache."""
+    _CACHE.clear()
+    if request.param == "digests":
+        _CACHE.update(cache_dir=tmp_path / "processed" / ".scan", key=SCAN_KEY)
+    yield request.param
+    _CACHE.clear()
+
+
 def scan(out: Path, raw: Path, **kwargs) -> list[Finding]:
-    return scan_outputs(out, raw, **kwargs)
+    if not _CACHE:
+        return scan_outputs(out, raw, **kwargs)
+    first = scan_outputs(out, raw, **kwargs, **_CACHE)  # reads the raw data, fills the cache
+    again = scan_outputs(out, raw, **kwargs, **_CACHE)  # from the cache; clean files skipped
+    assert again == first
+    return first
 
 
 def test_collects_every_kind_from_csv_and_xml(raw):
@@ -270,7 +290,7 @@ def test_message_names_file_and_kind_but_never_the_identifier():
     assert "and 1 more" in text
 
 
-def test_build_step_fails_with_one_line_without_the_identifier(raw, out, tmp_path):
+def test_build_step_fails_with_one_line_without_the_identifier(raw, out, tmp_path, scan_mode):
     (out / "index.html").write_text("<p>Child 000123, born 21/11/2006, TS1 3AA</p>")
     params = SimpleNamespace(
         raw_dir=raw,
@@ -279,15 +299,100 @@ def test_build_step_fails_with_one_line_without_the_identifier(raw, out, tmp_pat
         period_start=dt.date(2023, 4, 1),
         period_end=dt.date(2024, 3, 31),
     )
+    if scan_mode == "digests":  # the build's own cache: <processed_dir>/.scan, the run's key
+        (tmp_path / "run.key").write_bytes(SCAN_KEY)
+        params.key_path, params.processed_dir = tmp_path / "run.key", tmp_path / "processed"
     with pytest.raises(IdentifierLeak) as err:
         check_no_identifiers(params)
     message = str(err.value)
     assert "\n" not in message and "index.html" in message
     for secret in ("000123", "21/11/2006", "TS1 3AA"):
         assert secret not in message
+    if scan_mode == "digests":
+        assert (tmp_path / "processed" / ".scan" / "identifiers.json").is_file()
+        with pytest.raises(IdentifierLeak):  # a file with findings is searched every time
+            check_no_identifiers(params)
     params.raw_dir = tmp_path / "gone"
     with pytest.raises(UserFacingError, match="cannot be checked"):
         check_no_identifiers(params)
+
+
+# --- the cache between builds (analysis.scan_index) ----------------------------------------
+
+
+def test_cached_identifiers_are_digests_never_the_values(raw, tmp_path):
+    cache = tmp_path / "cache"
+    ids, _ = load_identifiers(raw, cache, SCAN_KEY)
+    assert len(ids.tokens) == 7 and len(ids.dobs) == 5 and len(ids.postcodes) == 2
+    assert ids.too_short == 3
+    stored = (cache / "identifiers.json").read_text().upper()
+    for value in (
+        "000123",
+        "CIN7788",
+        "AB-77/12",
+        "A123456789012",
+        "B987654321098",
+        "254485",
+        "TS13AA",
+        "TS56BB",
+        "2006-11-21",
+        "21/11/2006",
+        "2013-05-20",
+    ):
+        assert value not in stored
+    assert oct((cache / "identifiers.json").stat().st_mode & 0o777) == "0o600"
+    # the digests are keyed: another key gives other digests for the same ids
+    other, _ = load_identifiers(raw, tmp_path / "other", b"z" * 32)
+    assert set(other.tokens).isdisjoint(ids.tokens)
+    assert ids.digest("000123") in ids.tokens and ids.tokens[ids.digest("000123")] == CHILD_ID
+
+
+def test_cache_is_used_until_the_raw_data_key_or_scanner_changes(raw, tmp_path, monkeypatch):
+    import analysis.scan_index as scan_index
+
+    cache = tmp_path / "cache"
+    first, fingerprint = load_identifiers(raw, cache, SCAN_KEY)
+    reads = []
+    real = scan_index.collect_identifiers
+    monkeypatch.setattr(
+        scan_index, "collect_identifiers", lambda path: reads.append(path) or real(path)
+    )
+    again, same = load_identifiers(raw, cache, SCAN_KEY)
+    assert reads == [] and same == fingerprint and again.tokens == first.tokens
+    # a new child in a raw file: read again, and the new id is searched for
+    header = raw / "806" / "ssda903" / "2023-24" / "header.csv"
+    header.write_text(header.read_text() + "XY99887,1,01/01/2012,WBRI,,,\n")
+    changed, other = load_identifiers(raw, cache, SCAN_KEY)
+    assert len(reads) == 1 and other != fingerprint
+    assert changed.digest("XY99887") in changed.tokens
+    load_identifiers(raw, cache, b"z" * 32)  # another key
+    assert len(reads) == 2
+    monkeypatch.setattr(scan_index, "scanner_version", lambda: "a new scanner")
+    load_identifiers(raw, cache, SCAN_KEY)
+    assert len(reads) == 3
+    (cache / "identifiers.json").write_text("{not json")  # damaged: read again, no error
+    load_identifiers(raw, cache, SCAN_KEY)
+    assert len(reads) == 4
+
+
+def test_unchanged_clean_files_are_skipped_changed_ones_searched(raw, out, tmp_path, caplog):
+    cache = {"cache_dir": tmp_path / "cache", "key": SCAN_KEY}
+    (out / "index.html").write_text("<p>42 children</p>")
+    write(out / "tables" / "t.csv", "code,count\nE4A,7\n")
+    assert scan_outputs(out, raw, **cache) == []
+    clean = json.loads((tmp_path / "cache" / "clean.json").read_text())
+    assert len(clean) == 2
+    caplog.set_level("INFO", logger="analysis.scan")
+    assert scan_outputs(out, raw, **cache) == []
+    assert "(2 files unchanged since a clean search)" in caplog.text
+    caplog.clear()
+    (out / "index.html").write_text("<p>Child 000123 moved</p>")  # a re-render that leaks
+    assert scan_outputs(out, raw, **cache) == [Finding("index.html", CHILD_ID, "line 1", 1)]
+    assert "(1 files unchanged since a clean search)" in caplog.text
+    # other allowed dates are another search: nothing is skipped
+    caplog.clear()
+    scan_outputs(out, raw, allowed_dates=[dt.date(2010, 6, 15)], **cache)
+    assert "(0 files unchanged since a clean search)" in caplog.text
 
 
 @pytest.fixture(scope="module")
@@ -305,7 +410,10 @@ def test_committed_notebooks_from_synthetic_data_are_clean(synthetic_raw, tmp_pa
     shutil.copytree(NOTEBOOKS_DIR, executed, ignore=shutil.ignore_patterns(".*"))
     period = report_calendar_dates(dt.date(2023, 4, 1), dt.date(2025, 3, 31))
     assert (
-        scan_outputs(tmp_path / "none", synthetic_raw, also=[executed], allowed_dates=period) == []
+        scan_outputs(
+            tmp_path / "none", synthetic_raw, also=[executed], allowed_dates=period, **_CACHE
+        )
+        == []
     )
     # ... and an id of that data planted in one of them is caught.
     header = synthetic_raw / "806" / "ssda903" / "2023-24" / "header.csv"
@@ -314,5 +422,7 @@ def test_committed_notebooks_from_synthetic_data_are_clean(synthetic_raw, tmp_pa
     book = json.loads((executed / "10_cla.ipynb").read_text())
     book["cells"].append({"cell_type": "markdown", "metadata": {}, "source": [f"see {child}"]})
     (executed / "10_cla.ipynb").write_text(json.dumps(book))
-    findings = scan_outputs(tmp_path / "none", synthetic_raw, also=[executed], allowed_dates=period)
+    findings = scan_outputs(
+        tmp_path / "none", synthetic_raw, also=[executed], allowed_dates=period, **_CACHE
+    )
     assert [(f.file, f.kind) for f in findings] == [("notebooks/10_cla.ipynb", CHILD_ID)]

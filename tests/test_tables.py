@@ -136,3 +136,23 @@ def test_workbook_has_a_sheet_per_table(tmp_path):
     book = write_workbook(tmp_path, tmp_path / "t.xlsx")
     sheets = pd.read_excel(book, sheet_name=None)
     assert list(sheets) == ["contents", "a", "b"]
+
+
+def test_workbook_is_rewritten_only_when_its_tables_change(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "a.csv").write_text("code,count\nX,1\n")
+    book = write_workbook(tables, tmp_path / "t.xlsx")
+    written = book.stat().st_mtime_ns
+    assert write_workbook(tables, book).stat().st_mtime_ns == written  # same tables: kept
+    (tables / "a.csv").write_text("code,count\nX,2\n")
+    write_workbook(tables, book)
+    assert pd.read_excel(book, sheet_name="a")["count"].tolist() == [2]
+    (tables / "b.csv").write_text("code,count\nY,3\n")  # a new table
+    assert list(pd.read_excel(write_workbook(tables, book), sheet_name=None)) == [
+        "contents",
+        "a",
+        "b",
+    ]
+    book.unlink()  # a deleted workbook is written again even though the tables are the same
+    assert write_workbook(tables, book).is_file()
