@@ -10,7 +10,9 @@ the raw folder, as a regional or national body would run them.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pickle
 import resource
 import sys
 import time
@@ -20,7 +22,8 @@ import pandas as pd
 
 from analysis import adoption, cla, cp, iro
 from analysis.ingest import run_ingest
-from analysis.io import load_table
+from analysis.ingest.run import IngestResult
+from analysis.io import load_manifest, load_table
 from analysis.quality import dq_reasons, dq_summary
 
 
@@ -44,11 +47,15 @@ def cla_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timest
     children = load_table(processed, "children", las)
     reviews = load_table(processed, "reviews", las)
     population = 1_000_000.0  # rates are not the point here; the same for every size
+    timeliness = cla.review_timeliness(reviews, episodes)  # once for both years, as notebook 10
     out = {
-        "summary": cla.cla_summary(episodes, children, reviews, population, ps, pe),
-        "prev_summary": cla.cla_summary(episodes, children, reviews, population, prev_ps, prev_pe),
+        "summary": cla.cla_summary(
+            episodes, children, reviews, population, ps, pe, timeliness=timeliness
+        ),
+        "prev_summary": cla.cla_summary(
+            episodes, children, reviews, population, prev_ps, prev_pe, timeliness=timeliness
+        ),
     }
-    timeliness = cla.review_timeliness(reviews, episodes)
     out["participation"] = cla.review_participation(reviews, ps, pe)
     out["views"] = cla.views_conveyed_pct(reviews, ps, pe)
     out["prev_views"] = cla.views_conveyed_pct(reviews, prev_ps, prev_pe)
@@ -106,33 +113,95 @@ def adoption_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.T
     }
 
 
+def processed_only(processed: Path) -> IngestResult:
+    """What an earlier ingest into ``processed`` wrote, read back instead of ingesting again."""
+    manifest = load_manifest(processed)
+    return IngestResult(
+        processed_dir=processed,
+        summary=pd.read_csv(processed / "ingest_summary.csv"),
+        dq_log=pd.read_csv(processed / "dq_log.csv", dtype=str, keep_default_na=False),
+        synthetic=bool(manifest.get("synthetic")),
+        counts=manifest.get("tables", {}),
+        la_codes=manifest["la_codes"],
+    )
+
+
+def metric_group(name: str, args: argparse.Namespace, las: list[str]) -> tuple[dict, float]:
+    """One notebook's measures (``cla``, ``cp``, ``iro`` or ``adoption``); outputs, CPU seconds."""
+    t0 = time.process_time()
+    processed = Path(args.processed)
+    if name == "adoption":
+        ps, pe = pd.Timestamp(args.half_start), pd.Timestamp(args.half_end)
+    else:
+        ps, pe = pd.Timestamp(args.year_start), pd.Timestamp(args.year_end)
+    group = {"cla": cla_metrics, "cp": cp_metrics, "iro": iro_metrics, "adoption": adoption_metrics}
+    out = group[name](processed, las, ps, pe)
+    return out, time.process_time() - t0
+
+
+#: The metric groups, longest first, as the build runs the report notebooks: two at a time.
+GROUPS = ("cla", "cp", "adoption", "iro")
+
+
+def metrics(args: argparse.Namespace, las: list[str], clock: Clock) -> dict:
+    """Every metric group, ``--metric-workers`` at a time (forked processes, like the notebooks)."""
+    outputs: dict = {}
+    cpu: dict[str, float] = {}
+    if args.metric_workers == 1:
+        for name in GROUPS:
+            outputs[name], cpu[name] = metric_group(name, args, las)
+            clock.lap(f"metrics_{name}")
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(args.metric_workers, mp_context=context) as pool:
+            futures = {name: pool.submit(metric_group, name, args, las) for name in GROUPS}
+            for name, future in futures.items():
+                outputs[name], cpu[name] = future.result()
+        clock.lap("metrics_side_by_side")
+    outputs["cpu_s"] = {k: round(v, 3) for k, v in cpu.items()}
+    return outputs
+
+
 def run(args: argparse.Namespace) -> dict:
     """Ingest, then every metric; return the timings, row counts and peak memory."""
-    raw, processed = Path(args.raw), Path(args.processed)
+    processed = Path(args.processed)
     clock = Clock()
-    result = run_ingest(raw, processed, Path(args.reference), Path(args.key), la_codes=None)
+    if args.skip_ingest:
+        result = processed_only(processed)
+    else:
+        raw, reference, key = Path(args.raw), Path(args.reference), Path(args.key)
+        result = run_ingest(raw, processed, reference, key, la_codes=None)
     clock.lap("ingest")
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     las = result.la_codes
-    dq_summary(result.summary)
-    dq_reasons(result.dq_log)
+    outputs = {"dq_summary": dq_summary(result.summary), "dq_reasons": dq_reasons(result.dq_log)}
     clock.lap("metrics_quality")
-    year_start, year_end = pd.Timestamp(args.year_start), pd.Timestamp(args.year_end)
-    cla_metrics(processed, las, year_start, year_end)
-    clock.lap("metrics_cla")
-    cp_metrics(processed, las, year_start, year_end)
-    clock.lap("metrics_cp")
-    iro_metrics(processed, las, year_start, year_end)
-    clock.lap("metrics_iro")
-    adoption_metrics(processed, las, pd.Timestamp(args.half_start), pd.Timestamp(args.half_end))
-    clock.lap("metrics_adoption")
+    outputs.update(metrics(args, las, clock))
+    metric_cpu = outputs.pop("cpu_s")
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    if args.dump:
+        with open(args.dump, "wb") as fh:
+            pickle.dump(outputs, fh)
     counts = result.counts
     rows = {
         table: sum(n for k, n in counts.items() if k.endswith("/" + table))
         for table in ("episodes", "reviews", "children", "cp_plans", "s47", "cin_children")
     }
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak = max(
+        resource.getrusage(who).ru_maxrss  # KiB on Linux; the largest single process
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return {
         "councils": len(las),
+        "metric_workers": args.metric_workers,
+        "metric_group_cpu_s": metric_cpu,
         "stages_s": clock.stages,
         "ingest_s": clock.stages["ingest"],
         "metrics_s": round(sum(v for k, v in clock.stages.items() if k.startswith("metrics")), 3),
@@ -140,21 +209,41 @@ def run(args: argparse.Namespace) -> dict:
         "peak_rss_mb": round(peak / 1024, 1),
         "rows_in": result.totals["rows_in"],
         "processed_rows": rows,
-        "cla_31march": int(cla.cla_count_at(load_table(processed, "episodes", las), year_end)),
+        "cla_31march": int(
+            cla.cla_count_at(load_table(processed, "episodes", las), pd.Timestamp(args.year_end))
+        ),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--raw", required=True)
+    parser.add_argument("--raw", help="raw folder (not needed with --skip-ingest)")
     parser.add_argument("--processed", required=True)
-    parser.add_argument("--reference", required=True)
-    parser.add_argument("--key", required=True)
+    parser.add_argument("--reference")
+    parser.add_argument("--key")
+    parser.add_argument(
+        "--skip-ingest",
+        action="store_true",
+        help="time the metrics alone, on what an earlier ingest wrote into --processed",
+    )
+    parser.add_argument(
+        "--metric-workers",
+        type=int,
+        default=2,
+        help="metric groups run at a time, as the build runs notebooks (default 2; 1 in order)",
+    )
+    parser.add_argument("--dump", help="pickle every metric output to this file (to compare)")
+    parser.add_argument(
+        "--profile", help="write a cProfile of the metric stages to this file (with 1 worker)"
+    )
     parser.add_argument("--year-start", default="2023-04-01")
     parser.add_argument("--year-end", default="2024-03-31")
     parser.add_argument("--half-start", default="2024-04-01")
     parser.add_argument("--half-end", default="2024-09-30")
-    out = run(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    if not args.skip_ingest and not (args.raw and args.reference and args.key):
+        parser.error("--raw, --reference and --key are needed unless --skip-ingest")
+    out = run(args)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0

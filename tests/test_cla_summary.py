@@ -3,7 +3,7 @@
 import pandas as pd
 from cla_frames import children, ep, episodes, reviews
 
-from analysis.cla import SUMMARY_MEASURES, cla_summary
+from analysis.cla import SUMMARY_MEASURES, cla_summary, review_timeliness
 
 PS, PE = "2023-04-01", "2024-03-31"
 
@@ -33,6 +33,17 @@ def test_cla_summary_hand_computed():
         ("B", "2023-09-29", "PN1"),  # 3 months after the first: in time
     )
     got = cla_summary(eps, kids, rv, 10_000, PS, PE)
+    # the same with the review timeliness passed in, as notebook 10 does for both years
+    timeliness = review_timeliness(rv, eps)
+    pd.testing.assert_frame_equal(
+        cla_summary(eps, kids, rv, 10_000, PS, PE, timeliness=timeliness), got
+    )
+    # ... and it is what the percentage is taken from: all four judged reviews marked late
+    late = timeliness.assign(
+        in_time=timeliness["in_time"].where(timeliness["in_time"].isna(), False)
+    )
+    passed = cla_summary(eps, kids, rv, 10_000, PS, PE, timeliness=late)
+    assert passed.set_index("measure").loc["reviews_in_timescale_pct", "value"] == 0.0
     want = pd.DataFrame(
         {
             "measure": list(SUMMARY_MEASURES),

@@ -24,6 +24,7 @@ from analysis.adoption.episodes import (
     placements,
     prepare_episodes,
 )
+from analysis.cla.ordering import sort_rows
 from analysis.dates import DateLike, add_months, in_period, to_timestamp
 
 __all__ = [
@@ -53,7 +54,7 @@ def _events(
     rows = frame.loc[in_period(frame[date_column], period_start, period_end)]
     out = rows[["la_code", "child_id", date_column, *(extra or [])]]
     out = out.rename(columns={date_column: "date"})
-    return out.sort_values(["la_code", "date", "child_id"], kind="stable").reset_index(drop=True)
+    return sort_rows(out, ["la_code", "date", "child_id"]).reset_index(drop=True)
 
 
 def adm_decisions(

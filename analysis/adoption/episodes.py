@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.cla.ordering import sort_rows
+
 __all__ = [
     "ADOPTED_REC",
     "ADOPTION_PLACE",
@@ -70,7 +72,7 @@ def prepare_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     """
     if is_prepared(episodes):
         return episodes
-    ep = episodes.sort_values([*CHILD_KEY, "decom"], kind="stable").reset_index(drop=True)
+    ep = sort_rows(episodes, [*CHILD_KEY, "decom"]).reset_index(drop=True)
     same_child = ep["la_code"].eq(ep["la_code"].shift()) & ep["child_id"].eq(ep["child_id"].shift())
     prev_rec = ep["rec"].shift()
     new_poc = ~same_child | prev_rec.ne("X1") | ep["rne"].eq("S")

@@ -30,6 +30,7 @@ from analysis.adoption.episodes import (
     prepare_episodes,
 )
 from analysis.adoption.periods import collection_year_start, period_label
+from analysis.cla.ordering import sort_rows
 from analysis.dates import DateLike, add_months, in_period, to_timestamp
 
 __all__ = [
@@ -230,7 +231,7 @@ def a10_a2_children(
             "%d adopted children have incomplete A10/A2 inputs", int((cohort["reason"] != "").sum())
         )
 
-    cohort = cohort.sort_values(["la_code", "adoption_date", "child_id"], kind="stable")
+    cohort = sort_rows(cohort, ["la_code", "adoption_date", "child_id"])
     return cohort[A10_A2_COLUMNS].reset_index(drop=True)
 
 

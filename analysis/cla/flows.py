@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.cla.ordering import child_keys
 from analysis.cla.periods import annotate_episodes
 from analysis.dates import DateLike, in_period
 
@@ -31,6 +32,11 @@ _DERIVED = ["short_break", "poc", "poc_start", "poc_start_known", "placement", "
 
 def _episode_columns(ep: pd.DataFrame) -> pd.DataFrame:
     return ep.drop(columns=[c for c in _DERIVED if c in ep.columns])
+
+
+def _period_of_care(ep: pd.DataFrame) -> pd.Series:
+    """A number per period of care (child and ``poc``) of annotated episodes, by row."""
+    return pd.Series(child_keys(ep["child_id"], ep["poc"]), index=ep.index)
 
 
 def started_in_period(
@@ -62,7 +68,7 @@ def started_in_period(
     """
     ep = annotate_episodes(episodes)
     care = ep.loc[ep["poc_start_known"] & ~ep["short_break"]]
-    first_in_poc = care.drop_duplicates(["child_id", "poc"], keep="first")
+    first_in_poc = care.loc[~_period_of_care(care).duplicated(keep="first")]
     starts = first_in_poc.loc[in_period(first_in_poc["decom"], period_start, period_end)]
     first_per_child = starts.drop_duplicates("child_id", keep="first")
     return _episode_columns(first_per_child).reset_index(drop=True)
@@ -94,9 +100,9 @@ def ceased_in_period(
         (index reset).
     """
     ep = annotate_episodes(episodes)
-    key = [ep["child_id"], ep["poc"]]
-    has_care = ~ep["short_break"].groupby(key, sort=False).transform("all")
-    last = ep.loc[has_care].drop_duplicates(["child_id", "poc"], keep="last")
+    poc = _period_of_care(ep)
+    has_care = ~ep["short_break"].groupby(poc, sort=False).transform("all")
+    last = ep.loc[has_care & ~poc.duplicated(keep="last")]
     ended = last["rec"].notna() & last["rec"].ne("X1").fillna(False).astype(bool)
     ceased = last.loc[ended & in_period(last["dec"], period_start, period_end)]
     last_per_child = ceased.drop_duplicates("child_id", keep="last")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
+from analysis.cla.ordering import sort_key, sorted_codes
 from analysis.cla.periods import SHORT_BREAK_LS, require_columns
 from analysis.dates import DateLike, month_ends, open_at, overlaps_period, to_timestamp
 
@@ -46,9 +48,11 @@ def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
     """
     require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
     open_now = episodes.loc[open_at(episodes["decom"], episodes["dec"], date)]
-    latest = open_now.sort_values(["child_id", "decom"], kind="stable").drop_duplicates(
-        "child_id", keep="last"
-    )
+    # each child's open episode starting last: sort by child and DECOM, keep each child's last
+    child = sorted_codes(open_now["child_id"])
+    order = np.lexsort((sort_key(open_now["decom"]), child))
+    last_of_child = np.append(child[order][1:] != child[order][:-1], True)[: len(order)]
+    latest = open_now.take(order[last_of_child])
     looked_after = latest.loc[~latest["ls"].isin(SHORT_BREAK_LS)]
     return looked_after.reset_index(drop=True)
 

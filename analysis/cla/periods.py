@@ -19,7 +19,10 @@ short-term placements (LS ``V3``/``V4``). ``short_break`` flags those episodes.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from analysis.cla.ordering import sort_key, sorted_codes, stable_order
 
 __all__ = [
     "SHORT_BREAK_LS",
@@ -86,9 +89,12 @@ def annotate_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     if all(c in episodes.columns for c in ANNOTATIONS):
         return episodes
     require_columns(episodes, ["child_id", "decom", "rne", "ls", "dec", "rec"], "episodes")
-    ep = episodes.sort_values(EPISODE_KEY, kind="stable").reset_index(drop=True)
-    # Group by a number per child (same groups as the ids, in the same order): much faster.
-    child = pd.Series(pd.factorize(ep["child_id"])[0], index=ep.index)
+    # Sort by child and DECOM (stable), then group by a number per child (the same groups as
+    # the ids, in the same order): much faster than by the ids themselves.
+    child_number = sorted_codes(episodes["child_id"])
+    order = np.lexsort((sort_key(episodes["decom"]), child_number))
+    ep = episodes.take(order).reset_index(drop=True)
+    child = pd.Series(child_number[order], index=ep.index)
     first_of_child = child.ne(child.shift())
     ep["short_break"] = ep["ls"].isin(SHORT_BREAK_LS)
     is_start = ep["rne"].eq("S").fillna(False).astype(bool)
@@ -123,36 +129,47 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
         break; NaT for a short-break-only period), ``episodes`` (number of episodes).
     """
     ep = episodes if "poc" in episodes.columns else annotate_episodes(episodes)
-    not_sb_decom = ep["decom"].where(~ep["short_break"])
-    grouped = ep.assign(_care_start=not_sb_decom).groupby(["child_id", "poc"], sort=True)
-    out = grouped.agg(
-        start=("poc_start", "first"),
-        start_known=("poc_start_known", "first"),
-        end=("dec", "last"),
-        rec=("rec", "last"),
-        short_break_only=("short_break", "all"),
-        care_start=("_care_start", "min"),
-        episodes=("decom", "size"),
+    columns = ["child_id", "poc", "poc_start", "poc_start_known", "decom", "dec", "rec"]
+    ep = ep.loc[ep["child_id"].notna(), [*columns, "short_break"]]
+    # A period of care is a run of rows once sorted by child and period (stable: episodes stay
+    # in DECOM order): its first and last episodes are the first and last rows of the run.
+    order = stable_order(ep, ["child_id", "poc"])
+    if (order != np.arange(len(ep))).any():  # annotated episodes are in this order already
+        ep = ep.take(order)
+    child, poc = ep["child_id"].to_numpy(), ep["poc"].to_numpy()
+    new_run = np.ones(len(ep), dtype=bool)
+    new_run[1:] = (child[1:] != child[:-1]) | (poc[1:] != poc[:-1])
+    first = np.flatnonzero(new_run)
+    after = np.append(first[1:], len(ep)) if len(first) else first
+    first_rows = ep[["child_id", "poc", "poc_start", "poc_start_known"]].iloc[first]
+    first_rows = first_rows.reset_index(drop=True)
+    last_rows = ep[["dec", "rec"]].iloc[after - 1].reset_index(drop=True)
+    end, rec = last_rows["dec"], last_rows["rec"]
+    return pd.DataFrame(
+        {
+            "child_id": first_rows["child_id"],
+            "poc": first_rows["poc"],
+            "start": first_rows["poc_start"],
+            "start_known": first_rows["poc_start_known"],
+            "end": end,
+            "rec": rec,
+            "ended": end.notna() & rec.notna() & rec.ne("X1").fillna(False).astype(bool),
+            "short_break_only": _run_all(ep["short_break"].to_numpy(dtype=bool), first),
+            "care_start": _run_min(ep["decom"].where(~ep["short_break"]).to_numpy(), first),
+            "episodes": after - first,
+        }
     )
-    # ``last`` skips missing values: take the DEC and REC of the final row itself.
-    last_rows = ep.groupby(["child_id", "poc"], sort=True).tail(1).set_index(["child_id", "poc"])
-    out["end"] = last_rows["dec"]
-    out["rec"] = last_rows["rec"]
-    out["ended"] = (
-        out["end"].notna() & out["rec"].notna() & out["rec"].ne("X1").fillna(False).astype(bool)
-    )
-    out = out.reset_index()
-    return out[
-        [
-            "child_id",
-            "poc",
-            "start",
-            "start_known",
-            "end",
-            "rec",
-            "ended",
-            "short_break_only",
-            "care_start",
-            "episodes",
-        ]
-    ]
+
+
+def _run_all(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Whether every value of each run is true (runs start at the positions ``first``)."""
+    return np.logical_and.reduceat(values, first) if len(first) else values[:0]
+
+
+def _run_min(dates: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Earliest date of each run, missing dates skipped (NaT when the run has none)."""
+    if not len(first):
+        return dates[:0]
+    never = np.array(np.iinfo(np.int64).max).astype(dates.dtype)
+    earliest = np.minimum.reduceat(np.where(np.isnat(dates), never, dates), first)
+    return np.where(earliest == never, np.array("NaT").astype(dates.dtype), earliest)

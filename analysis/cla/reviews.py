@@ -32,6 +32,7 @@ import pandas as pd
 
 from analysis import codes as codelists
 from analysis.cla.characteristics import by_code
+from analysis.cla.ordering import sort_key, sorted_codes
 from analysis.cla.periods import annotate_episodes, periods_of_care, require_columns
 from analysis.dates import DateLike, bank_holidays, in_period, to_timestamp
 
@@ -77,22 +78,23 @@ def _review_periods(episodes: pd.DataFrame) -> pd.DataFrame:
     consecutive short-break-only periods of a child are merged into one, open until the child's
     next period of care that is not a short break.
     """
-    poc = periods_of_care(annotate_episodes(episodes))
-    sb = poc["short_break_only"].astype(bool)
-    prev_sb = sb.groupby(poc["child_id"], sort=False).shift(fill_value=False).astype(bool)
-    poc["poc"] = (~(sb & prev_sb)).astype("int64").groupby(poc["child_id"], sort=False).cumsum()
-    merged = (
-        poc.groupby(["child_id", "poc"], sort=True)
-        .agg(
-            start=("start", "first"),
-            start_known=("start_known", "first"),
-            end=("end", "last"),
-            short_break_only=("short_break_only", "first"),
-        )
-        .reset_index()
+    poc = periods_of_care(annotate_episodes(episodes))  # sorted by child and period
+    child = poc["child_id"].to_numpy()
+    sb = poc["short_break_only"].to_numpy(dtype=bool)
+    continues = np.zeros(len(poc), dtype=bool)  # continues the series of the period before
+    continues[1:] = sb[1:] & sb[:-1] & (child[1:] == child[:-1])
+    first = poc.loc[~continues]
+    series = pd.Series(~continues).astype("int64").groupby(child, sort=False).cumsum()
+    return pd.DataFrame(
+        {
+            "child_id": first["child_id"].to_numpy(),
+            "poc": series.to_numpy()[~continues],
+            "start": first["start"].to_numpy(),
+            "start_known": first["start_known"].to_numpy(),
+            "end": first["end"].where(~first["short_break_only"].astype(bool)).to_numpy(),
+            "short_break_only": first["short_break_only"].to_numpy(),
+        }
     )
-    merged["end"] = merged["end"].where(~merged["short_break_only"].astype(bool))
-    return merged
 
 
 def _infer_reviews_from(review_dates: pd.Series) -> pd.Timestamp | None:
@@ -160,22 +162,20 @@ def review_timeliness(
     require_columns(reviews, ["child_id", "review", "review_code"], "reviews")
     poc = _review_periods(episodes)
     rv = reviews.reset_index(drop=True).copy()
-    rv["_row"] = np.arange(len(rv))
     rv["review"] = pd.to_datetime(rv["review"]).astype("datetime64[ns]")
     poc["start"] = poc["start"].astype("datetime64[ns]")
-    left = rv.loc[rv["review"].notna(), ["_row", "child_id", "review"]].sort_values("review")
-    right = poc.loc[poc["start"].notna()].sort_values("start")
-    # merge_asof needs one dtype for the key (object and pandas ``string`` may be mixed).
-    left["child_id"] = left["child_id"].astype("string")
-    right = right.assign(child_id=right["child_id"].astype("string"))
-    matched = pd.merge_asof(
-        left, right, left_on="review", right_on="start", by="child_id", direction="backward"
-    )
+    # children numbered alike in both tables, in the order of their ids
+    child = sorted_codes(pd.concat([rv["child_id"], poc["child_id"]], ignore_index=True))
+    rv["_child"], poc["_child"] = child[: len(rv)], child[len(rv) :]
+    # The output's order (child, review date, then input row) from the start: the reviews of a
+    # period of care are then consecutive and in date order.
+    rv = rv.take(np.lexsort((sort_key(rv["review"]), rv["_child"]))).reset_index(drop=True)
+    matched = _period_of_each_review(rv, poc)
     in_care = matched["start"].notna() & (
         matched["end"].isna() | matched["review"].le(matched["end"])
     )
-    matched = matched.loc[in_care].sort_values(["child_id", "review", "_row"])
-    group = [matched["child_id"], matched["poc"]]
+    matched = matched.loc[in_care].sort_values("_row", kind="stable")
+    group = [matched["_child"], matched["poc"]]
     k = matched.groupby(group, sort=False).cumcount() + 1
     previous = matched.groupby(group, sort=False)["review"].shift()
     covered = matched["start_known"].astype(bool)
@@ -188,23 +188,25 @@ def review_timeliness(
     sequence = sequence.where(covered | k.eq(1), 3)
 
     short = matched["short_break_only"].astype(bool) & short_break_rule
-    first_due = _last_day_within_working_days(matched["start"], FIRST_REVIEW_WORKING_DAYS)
+    first = sequence.eq(1).fillna(False)
+    first_due = _last_day_within_working_days(
+        matched["start"].where(first), FIRST_REVIEW_WORKING_DAYS
+    )
     first_due_short = matched["start"] + pd.DateOffset(months=3)
     second_due = previous + pd.DateOffset(months=3)
     later_due = previous + pd.DateOffset(months=6)
     due = pd.Series(pd.NaT, index=matched.index, dtype="datetime64[ns]")
-    due = due.mask(sequence.eq(1).fillna(False) & ~short, first_due)
-    due = due.mask(sequence.eq(1).fillna(False) & short, first_due_short)
+    due = due.mask(first & ~short, first_due)
+    due = due.mask(first & short, first_due_short)
     due = due.mask(sequence.eq(2).fillna(False) & ~short, second_due)
     due = due.mask(sequence.ge(2).fillna(False) & (short | sequence.eq(3).fillna(False)), later_due)
-    matched["due_date"] = due
-    matched["sequence"] = sequence
 
-    out = rv.merge(matched[["_row", "due_date", "sequence"]], on="_row", how="left")
-    out["due_date"] = pd.to_datetime(out["due_date"])
+    out = rv
+    rows = matched["_row"].to_numpy()  # reviews not judged get NaT and NA
+    out["due_date"] = due.set_axis(rows).reindex(out.index)
+    out["sequence"] = sequence.set_axis(rows).reindex(out.index)
     in_time = out["review"].le(out["due_date"]).astype("boolean")
     out["in_time"] = in_time.mask(out["due_date"].isna(), pd.NA)
-    out["sequence"] = out["sequence"].astype("Int64")
     not_judged = int(out["in_time"].isna().sum())
     if not_judged:
         log.info(
@@ -216,8 +218,30 @@ def review_timeliness(
         )
     columns = [c for c in ("la_code",) if c in out.columns]
     columns += ["child_id", "review", "review_code", "due_date", "in_time", "sequence"]
-    out = out.sort_values(["child_id", "review", "_row"], kind="stable")
     return out[columns].reset_index(drop=True)
+
+
+def _period_of_each_review(rv: pd.DataFrame, poc: pd.DataFrame) -> pd.DataFrame:
+    """Match each dated review to the latest review period of its child starting on or before it.
+
+    A backward as-of match by child (``pandas.merge_asof`` on ``_child``, the children numbered
+    alike in both tables). Returns the matched reviews with ``_row`` (position in ``rv``),
+    ``_child`` and the period's columns (``start`` NaT when the child has no period by then).
+    """
+    left = pd.DataFrame(
+        {"_row": np.arange(len(rv)), "_child": rv["_child"], "review": rv["review"]}
+    )
+    left = left.loc[left["review"].notna()]
+    right = poc.drop(columns="child_id")
+    right = right.loc[right["start"].notna()]
+    return pd.merge_asof(
+        left.sort_values("review", kind="stable"),
+        right.sort_values("start", kind="stable"),
+        left_on="review",
+        right_on="start",
+        by="_child",
+        direction="backward",
+    )
 
 
 def _held(frame: pd.DataFrame, period_start: DateLike, period_end: DateLike) -> pd.DataFrame:

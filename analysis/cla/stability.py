@@ -24,9 +24,11 @@ from __future__ import annotations
 import logging
 import math
 
+import numpy as np
 import pandas as pd
 
 from analysis.cla.looked_after import cla_at
+from analysis.cla.ordering import child_keys
 from analysis.cla.periods import ADOPTION_PLACE, annotate_episodes, require_columns
 from analysis.dates import DateLike, add_months, age_at, open_at, to_timestamp
 
@@ -77,13 +79,16 @@ def placements_during_year(
     open_at_start = open_at(care["decom"], care["dec"], ys)
     starts_placement = care["decom"].eq(care["placement_start"])
     new_in_year = starts_placement & care["decom"].gt(ys) & care["decom"].le(ye)
-    child = care["child_id"]
-    counts = open_at_start.groupby(child).any().astype("int64") + new_in_year.groupby(
-        child
-    ).sum().astype("int64")
-    counts = counts.loc[counts.gt(0)].sort_index()
-    counts.index.name = "child_id"
-    return counts.rename("placements")
+    child, ids = pd.factorize(care["child_id"])
+    has = child >= 0
+    open_placement = np.bincount(child[has], open_at_start.to_numpy()[has], len(ids)) > 0
+    new_placements = np.bincount(child[has], new_in_year.to_numpy()[has], len(ids))
+    counts = pd.Series(
+        open_placement.astype("int64") + new_placements.astype("int64"),
+        index=pd.Index(ids, name="child_id"),
+        name="placements",
+    )
+    return counts.loc[counts.gt(0)].sort_index()
 
 
 def short_term_stability_pct(episodes: pd.DataFrame, year_end: DateLike) -> float:
@@ -149,18 +154,7 @@ def long_term_stability_children(
     require_columns(children, ["child_id", "dob"], "children")
     ye = to_timestamp(year_end)
     ep = annotate_episodes(episodes)
-    placements = ep.drop_duplicates(["child_id", "placement"], keep="first")
-    prev = placements[["child_id", "placement", "poc", "placement_start"]].copy()
-    same_child = prev["child_id"].eq(prev["child_id"].shift()).fillna(False).astype(bool)
-    prev["previous_placement_start"] = prev["placement_start"].shift().where(same_child)
-    prev["previous_poc"] = prev["poc"].shift().where(same_child)
-    cla = cla_at(ep, ye)
-    cla = cla.merge(
-        prev[["child_id", "placement", "previous_placement_start", "previous_poc"]],
-        on=["child_id", "placement"],
-        how="left",
-        validate="one_to_one",
-    )
+    cla = cla_at(_with_previous_placement(ep), ye)
     dob = children.drop_duplicates("child_id", keep="last").set_index("child_id")["dob"]
     age = age_at(cla["child_id"].map(dob), ye)
     under_16 = age.lt(16).fillna(False).astype(bool)
@@ -202,6 +196,28 @@ def long_term_stability_children(
         }
     )
     return out.sort_values("child_id").reset_index(drop=True)
+
+
+def _with_previous_placement(ep: pd.DataFrame) -> pd.DataFrame:
+    """Annotated episodes with the start and period of care of the child's previous placement.
+
+    ``previous_placement_start`` and ``previous_poc`` are those of the placement before the
+    episode's own (NaT / NaN for a child's first placement). Episodes are in child and DECOM
+    order (:func:`~analysis.cla.annotate_episodes`), so a placement is a run of rows and the
+    previous placement ends on the row before its run starts.
+    """
+    child = child_keys(ep["child_id"])
+    placement = ep["placement"].to_numpy()
+    starts_run = np.ones(len(ep), dtype=bool)
+    starts_run[1:] = (child[1:] != child[:-1]) | (placement[1:] != placement[:-1])
+    run_start = np.maximum.accumulate(np.where(starts_run, np.arange(len(ep)), 0))
+    before = np.maximum(run_start - 1, 0)
+    has_previous = (run_start > 0) & (child[before] == child)
+    columns = ["child_id", "decom", "dec", "ls", "place", "poc", "poc_start", "poc_start_known"]
+    return ep[[*columns, "placement_start"]].assign(
+        previous_placement_start=ep["placement_start"].iloc[before].where(has_previous).to_numpy(),
+        previous_poc=ep["poc"].iloc[before].astype("float64").where(has_previous).to_numpy(),
+    )
 
 
 def long_term_stability_pct(

@@ -37,8 +37,13 @@ def cla_summary(
     period_end: DateLike,
     *,
     reviews_from: DateLike | Literal["infer"] | None = "infer",
+    timeliness: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Headline figures of the period, each from its definition function.
+
+    ``timeliness`` may pass ``review_timeliness(reviews, episodes, reviews_from=reviews_from)``
+    when the caller has it already (it covers every period: a report computes it once for both
+    years); the figures are the same.
 
     - ``cla_count``, ``cla_rate_per_10k``: children looked after at ``period_end`` (DfE CLA;
       :func:`~analysis.cla.cla_at`) and the rate per 10,000 children aged 0-17 (``population``);
@@ -60,7 +65,8 @@ def cla_summary(
     """
     episodes = annotate_episodes(episodes)  # once, for every measure below
     cla_count = cla_count_at(episodes, period_end)
-    timeliness = review_timeliness(reviews, episodes, reviews_from=reviews_from)
+    if timeliness is None:
+        timeliness = review_timeliness(reviews, episodes, reviews_from=reviews_from)
     values = {
         "cla_count": cla_count,
         "cla_rate_per_10k": rate_per_10k(cla_count, population),

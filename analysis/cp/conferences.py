@@ -25,6 +25,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from analysis.cla.ordering import sort_rows
 from analysis.dates import (
     DateLike,
     add_months_series,
@@ -129,9 +130,7 @@ def icpcs(
         s47["icpc_date"].notna() & in_period(s47["icpc_date"], period_start, period_end),
         [*CHILD_KEY, "s47_start", "icpc_date"],
     ]
-    held = held.sort_values(
-        [*CHILD_KEY, "icpc_date", "s47_start"], kind="stable", na_position="last"
-    )
+    held = sort_rows(held, [*CHILD_KEY, "icpc_date", "s47_start"])
     dup = held.duplicated([*CHILD_KEY, "icpc_date"], keep="first")
     if dup.any():
         logger.info(
@@ -166,7 +165,7 @@ def icpcs(
             [out["led_to_plan"], cin], [OUTCOME_CP, OUTCOME_CIN], default=OUTCOME_NFA
         )
     out["outcome"] = out["outcome"].astype(object)
-    out = out.sort_values(["icpc_date", *CHILD_KEY], kind="stable").reset_index(drop=True)
+    out = sort_rows(out, ["icpc_date", *CHILD_KEY]).reset_index(drop=True)
     return out[ICPC_COLUMNS]
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.cla.ordering import sort_rows
 from analysis.dates import DateLike, add_months, add_months_series, in_period, open_at, to_timestamp
 
 __all__ = [
@@ -175,7 +176,7 @@ def _as_dates(date: DateLike | pd.Series, like: pd.Series) -> pd.Series:
 
 def _one_plan_per_child(plans: pd.DataFrame) -> pd.DataFrame:
     """Keep the latest-starting plan of each child (DfE counts children, not plans)."""
-    out = plans.sort_values([*CHILD_KEY, "cpp_start"], kind="stable")
+    out = sort_rows(plans, [*CHILD_KEY, "cpp_start"])
     dup = out.duplicated(CHILD_KEY, keep="last")
     if dup.any():
         logger.warning("%d children have more than one open CP plan; counted once", dup.sum())
@@ -501,7 +502,7 @@ def plans_started(
         The plan rows, sorted by ``la_code``, ``child_id``, ``cpp_start``, index reset.
     """
     started = cp_plans.loc[in_period(cp_plans["cpp_start"], period_start, period_end)]
-    return started.sort_values([*CHILD_KEY, "cpp_start"], kind="stable").reset_index(drop=True)
+    return sort_rows(started, [*CHILD_KEY, "cpp_start"]).reset_index(drop=True)
 
 
 def second_subsequent_plans(
