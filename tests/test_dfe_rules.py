@@ -19,7 +19,7 @@ from ingest_fixtures import REFERENCE_DIR
 
 from analysis.dfe_rules import COLUMNS, findings_table, load_findings, parse_output, plan_jobs
 from analysis.dfe_rules.run import ruleset_year, run_dfe_rules, venv_python
-from analysis.dfe_rules.runner import _table_csv
+from analysis.dfe_rules.runner import _episodes_of_year, _table_csv
 from analysis.errors import ParameterError
 
 TESTS = Path(__file__).resolve().parent
@@ -139,6 +139,29 @@ def test_runner_gives_the_validator_exactly_its_columns(tmp_path):
     path = tmp_path / "e.csv"
     path.write_bytes("\ufeffchild, dob ,EXTRA\nC1,01/02/2010,x\n,,\n".encode())
     assert _table_csv(str(path), ["CHILD", "DOB", "UPN"]) == b"CHILD,DOB,UPN\nC1,01/02/2010,\n"
+
+
+def test_runner_hands_the_validator_only_the_episodes_of_the_year():
+    # A council sending its full history (805): DfE's return holds only the episodes open in the
+    # collection year 1 April 2023 - 31 March 2024 (DECOM <= 31/03/2024, DEC blank or >= 1/4/2023)
+    content = (
+        b"CHILD,DECOM,DEC,RNE\n"
+        b"C1,01/01/2020,01/06/2021,S\n"  # ended two years before: out
+        b"C1,01/06/2021,31/03/2023,P\n"  # ended the day before the year: out
+        b"C1,31/03/2023,01/04/2023,P\n"  # ended on its first day: in
+        b"C1,01/04/2023,,P\n"  # open: in
+        b"C2,01/04/2024,,S\n"  # starts after the year: out
+        b"C3,bad,,S\n"  # not a date: left to the rules
+        b"C4,31/03/2024,,S\n"  # starts on its last day: in
+    )
+    kept = _episodes_of_year(content, 2024).decode().splitlines()
+    assert kept == [
+        "CHILD,DECOM,DEC,RNE",
+        "C1,31/03/2023,01/04/2023,P",
+        "C1,01/04/2023,,P",
+        "C3,bad,,S",
+        "C4,31/03/2024,,S",
+    ]
 
 
 def test_missing_environment_is_one_clear_line(tmp_path):

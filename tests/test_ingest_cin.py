@@ -285,3 +285,41 @@ def test_two_files_for_one_year_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="two files hold the CIN census for 2023-24") as err:
         run_ingest(raw, tmp_path / "out", REFERENCE_DIR, write_key(tmp_path / "key"))
     assert err.value.file == "806/cin_census"
+
+
+def test_census_files_checked_together_as_if_alone(tmp_path: Path) -> None:
+    """An LA's census files checked table by table together give what each gives alone."""
+    from analysis.ingest import cin
+    from analysis.ingest.spec import load_specs
+
+    raw = cin_fixture(tmp_path / "raw")
+    text = (raw / F2).read_text()
+    # a second copy of 2023-24 with a quarantined plan (its reviews follow it) and a bad code
+    bad = text.replace("<CPPendDate>2023-12-01", "<CPPendDate>2023-04-01").replace(
+        "<InitialCategoryOfAbuse>NEG", "<InitialCategoryOfAbuse>XYZ"
+    )
+    assert bad != text
+    write(raw / "806" / "cin_census" / "2024-25.xml", bad.replace("2024-03-31", "2025-03-31"))
+    specs, key = load_specs(REFERENCE_DIR).cin, b"k" * 32
+    known = cin.known_elements(REFERENCE_DIR)
+    paths = sorted((raw / "806" / "cin_census").iterdir())
+    together = cin.read_files(paths, specs, raw_dir=raw, la_code="806", key=key, known=known)
+    alone = [
+        r
+        for path in paths
+        for r in cin.read_file(path, specs, raw_dir=raw, la_code="806", key=key, known=known)
+    ]
+    assert len(together) == len(alone) == 3 * len(cin.TABLES)
+    for got, want in zip(together, alone, strict=True):
+        assert (got.file, got.spec.processed, got.collection_year) == (
+            want.file,
+            want.spec.processed,
+            want.collection_year,
+        )
+        assert (got.rows_in, got.quarantined) == (want.rows_in, want.quarantined)
+        pd.testing.assert_frame_equal(got.data, want.data)
+        pd.testing.assert_frame_equal(got.log, want.log)
+    logged = pd.concat([r.log for r in together])
+    assert {F2, "806/cin_census/2024-25.xml"} <= set(logged["file"])  # split back by file
+    extra = logged[logged["file"] == "806/cin_census/2024-25.xml"]
+    assert {"not a valid code", "its child protection plan is quarantined"} <= set(extra["reason"])

@@ -329,3 +329,49 @@ def test_windows_1252_csv_is_read(tmp_path: Path) -> None:
     assert got["review_code"].tolist() == ["PN2"]
     s = result.summary.set_index("file").loc["806/ssda903/2023-24/Reviews_2024.csv"]
     assert (s["rows_in"], s["rows_processed"]) == (1, 1)
+
+
+def test_plain_csv_read_by_pyarrow_as_by_pandas(tmp_path: Path) -> None:
+    """A plain CSV (no quotes, LF or CRLF) reads the same by pyarrow; others are left to pandas."""
+    from analysis.ingest import csvfile
+
+    names = ["CHILD", "DECOM", "RNE"]
+    plain = write(tmp_path / "plain.csv", "CHILD,DECOM,RNE\n 007,01/04/2023,S\n008,,P \n")
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(b"CHILD,DECOM,RNE\r\n007,01/04/2023,S\r\n")
+    blank = write(tmp_path / "blank.csv", "CHILD,DECOM,RNE\n\n007,01/04/2023,S\n")
+    for path in (plain, crlf, blank):
+        pd.testing.assert_frame_equal(
+            csvfile._read_plain(path, names),
+            csvfile._read_text(path, "utf-8-sig", names).fillna(""),  # as read_csv fills
+        )
+    quoted = write(tmp_path / "quoted.csv", 'CHILD,DECOM,RNE\n"007",01/04/2023,S\n')
+    short = write(tmp_path / "short.csv", "CHILD,DECOM,RNE\n007,01/04/2023\n")  # pandas pads
+    spaces = write(tmp_path / "spaces.csv", "CHILD,DECOM,RNE\n   \n007,01/04/2023,S\n")
+    lone_cr = tmp_path / "cr.csv"
+    lone_cr.write_bytes(b"CHILD,DECOM,RNE\r007,01/04/2023,S\r")
+    cp1252 = tmp_path / "cp1252.csv"
+    cp1252.write_bytes("CHILD,DECOM,RNE\n007,01/04/2023,S\u00e9\n".encode("cp1252"))
+    for path in (quoted, short, spaces, lone_cr, cp1252):
+        assert csvfile._read_plain(path, names) is None, path.name
+    for path in (blank, spaces):  # a blank line is not a row, and lines still count it
+        got = csvfile.read_csv(path, path.name, upper=True)
+        assert got.frame.values.tolist() == [["007", "01/04/2023", "S"]]
+        assert got.lines.tolist() == [3]
+
+
+def test_dates_parsed_once_per_text_as_pandas_parses_them() -> None:
+    from analysis.ingest import validate
+
+    texts = np.array(
+        ["01/04/2023", "31/02/2023", "", "1/4/2023", "01/04/2023 ", "NaT"], dtype=object
+    )
+    for _ in range(2):  # the second time from what the first kept
+        got = validate._parse_dates(texts, "%d/%m/%Y")
+        want = pd.to_datetime(
+            pd.Series(texts, dtype=object), format="%d/%m/%Y", errors="coerce", cache=False
+        ).to_numpy(dtype="datetime64[ns]")
+        np.testing.assert_array_equal(got, want)
+    assert got[0] == np.datetime64("2023-04-01") and np.isnat(got[1])
+    validate._parse_dates(np.array(["today"], dtype=object), "%d/%m/%Y")
+    assert "today" not in validate._DATES["%d/%m/%Y"]  # the current time is never kept

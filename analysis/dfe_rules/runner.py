@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import importlib
 import io
 import json
@@ -54,6 +55,38 @@ def _table_csv(path: str, columns: list[str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _date(value: str) -> datetime.date | None:
+    """A ``dd/mm/YYYY`` date, or None (blank or not a date: such rows are left to the rules)."""
+    try:
+        return datetime.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _episodes_of_year(content: bytes, year_end: int) -> bytes:
+    """The episodes a council submits for the collection year ending 31 March ``year_end``.
+
+    DfE's SSDA903 return holds the episodes open at some time in the collection year: DECOM on
+    or before 31 March and DEC blank or on or after 1 April. The suite's contract also accepts a
+    council's full episode history (data/README.md); the validator would read its earliest
+    episode as the first of the year (rules 502, 503A-F, 562, NoE), so earlier episodes are left
+    out here. A row whose DECOM or DEC is not a date is kept (the rules report it).
+    """
+    first, last = datetime.date(year_end - 1, 4, 1), datetime.date(year_end, 3, 31)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))
+    header = rows[0]
+    decom, dec = header.index("DECOM"), header.index("DEC")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows[1:]:
+        start, end = _date(row[decom]), _date(row[dec])
+        if (start is not None and start > last) or (end is not None and end < first):
+            continue
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
 def _ruleset(module: str, name: str):
     try:
         return importlib.import_module(f"{module}.rules.{name}").registry
@@ -72,9 +105,14 @@ def run_903(job: dict) -> dict:
     if registry is None:
         return {"status": "not_checked", "reason": f"the validator has no ruleset {name}"}
     files = []
-    for description, key in (("This year", "files"), ("Prev year", "previous")):
+    for description, key, year_end in (
+        ("This year", "files", int(year)),
+        ("Prev year", "previous", int(year) - 1),
+    ):
         for table, path in job.get(key, {}).items():
             content = _table_csv(path, column_names[table])
+            if table == "Episodes":
+                content = _episodes_of_year(content, year_end)
             files.append(
                 {"name": f"{table}.csv", "description": description, "file_content": content}
             )

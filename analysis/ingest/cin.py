@@ -22,6 +22,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from analysis.ingest.model import FileResult
 from analysis.ingest.quality import WARNING, LogBuilder, combine
 from analysis.ingest.spec import CIN_ELEMENTS, TableSpec
 from analysis.ingest.ssda903 import YEAR_FOLDER, check_year_label
-from analysis.ingest.validate import check_table
+from analysis.ingest.validate import Checked, check_table
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ _SUB_ELEMENTS = {
 }
 _HEADER_FIELDS = ("Year", "ReferenceDate", "LEA", "Collection")
 TABLES = ("cin_children", "cin_episodes", "cin_plans", "s47", "cp_plans", "cp_reviews")
+_TAG = attrgetter("tag")
 
 
 class _Rows:
@@ -56,16 +58,18 @@ class _Rows:
         self.values: dict[str, list[str]] = {f: [] for f in fields}
         self.at: dict[str, list[int]] = {f: [] for f in fields}
         self.rows: list[int] = []
+        self._append = [(f, self.values[f].append, self.at[f].append) for f in fields]
 
     def add(self, row: int, found: dict[str, tuple[str, int]], copied: dict[str, str]) -> None:
         self.rows.append(row)
-        for f in self.fields:
-            if f in found:
-                text, at = found[f]
+        for f, value, at in self._append:
+            hit = found.get(f)
+            if hit is None:
+                value(copied.get(f, ""))
+                at(row)
             else:
-                text, at = copied.get(f, ""), row
-            self.values[f].append(text)
-            self.at[f].append(at)
+                value(hit[0])
+                at(hit[1])
 
 
 @dataclass
@@ -88,11 +92,12 @@ def _read_child(child: etree._Element, out: CinRows) -> None:
     found: dict[str, tuple[str, int]] = {}
     details = []
     for part in child:
-        if part.tag in ("ChildIdentifiers", "ChildCharacteristics"):
+        tag = part.tag
+        if tag == "ChildIdentifiers" or tag == "ChildCharacteristics":
             for leaf in part:
-                if len(leaf) == 0:
-                    found[leaf.tag] = (_text(leaf), leaf.sourceline)
-        elif part.tag == "CINdetails":
+                if not len(leaf):
+                    found[leaf.tag] = ((leaf.text or "").strip(), leaf.sourceline)
+        elif tag == "CINdetails":
             details.append(part)
     child_id = found.get("LAchildID", ("", first))[0]
     tables = out.tables
@@ -101,20 +106,22 @@ def _read_child(child: etree._Element, out: CinRows) -> None:
         cin_found: dict[str, tuple[str, int]] = {}
         subs = []
         for el in cin:
-            if el.tag in _SUB_ELEMENTS:
+            tag = el.tag
+            if tag in _SUB_ELEMENTS:
                 subs.append(el)
-            elif len(el) == 0:
-                cin_found[el.tag] = (_text(el), el.sourceline)
+            elif not len(el):
+                cin_found[tag] = ((el.text or "").strip(), el.sourceline)
         referral = cin_found.get("CINreferralDate", ("",))[0]
         tables["cin_episodes"].add(cin.sourceline, cin_found, {"LAchildID": child_id})
         for sub in subs:
             sub_found: dict[str, tuple[str, int]] = {}
             reviews = []
             for el in sub:
-                if el.tag == "Reviews":
+                tag = el.tag
+                if tag == "Reviews":
                     reviews.extend(r for r in el if r.tag == "CPPreviewDate")
-                elif len(el) == 0:
-                    sub_found[el.tag] = (_text(el), el.sourceline)
+                elif not len(el):
+                    sub_found[tag] = ((el.text or "").strip(), el.sourceline)
             table = _SUB_ELEMENTS[sub.tag]
             tables[table].add(
                 sub.sourceline, sub_found, {"LAchildID": child_id, "CINreferralDate": referral}
@@ -140,7 +147,7 @@ def _note_unknown(elem: etree._Element, known: set[str], out: CinRows, shown: st
     InputError
         An element uses an XML namespace.
     """
-    tags = {el.tag for el in elem.iter()}
+    tags = set(map(_TAG, elem.iter()))
     if tags <= known:
         return
     for el in elem.iter():
@@ -250,15 +257,18 @@ def _check_root(root: etree._Element, shown: str) -> None:
         )
 
 
-def _frame(rows: _Rows) -> tuple[pd.DataFrame, pd.Series, dict[str, pd.Series]]:
+def _frame(rows: _Rows) -> tuple[pd.DataFrame, pd.Series, dict[str, np.ndarray]]:
     """Raw values, row lines and field lines of one table, for :func:`check_table`."""
-    values = pd.DataFrame({f: pd.Series(v, dtype=object) for f, v in rows.values.items()})
+    values = pd.DataFrame({f: _objects(v) for f, v in rows.values.items()})
+    field_lines = {f: np.asarray(at, dtype=np.int64) for f, at in rows.at.items()}
+    return values, pd.Series(np.asarray(rows.rows, dtype=np.int64)), field_lines
 
-    def lines_of(lines: list[int]) -> pd.Series:
-        return pd.Series(np.asarray(lines, dtype=np.int64), dtype="int64")
 
-    field_lines = {f: lines_of(at) for f, at in rows.at.items()}
-    return values, lines_of(rows.rows), field_lines
+def _objects(values: list[str]) -> np.ndarray:
+    """A list of strings as a 1-d object array."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def known_elements(reference_dir: Path) -> set[str]:
@@ -296,9 +306,17 @@ def read_file(
     known: set[str],
 ) -> list[FileResult]:
     """Read, check and type one CIN census file: one :class:`FileResult` per table."""
-    shown = path.relative_to(raw_dir).as_posix()
-    raw = parse(path, shown, known, {t: tuple(f.source for f in specs[t].fields) for t in TABLES})
-    year = year_of(path, raw, shown)
+    return read_files([path], specs, raw_dir=raw_dir, la_code=la_code, key=key, known=known)
+
+
+def _file_warnings(path: Path, raw: CinRows, shown: str, la_code: str, year: str) -> pd.DataFrame:
+    """The file-level checks of a CIN census file: its LA, ReferenceDate and unknown elements.
+
+    Raises
+    ------
+    InputError
+        The file is another LA's return (its ``LEA``).
+    """
     warn = LogBuilder(shown)
     lea = raw.header.get("LEA")
     if lea and lea[0] and lea[0] != la_code:
@@ -327,26 +345,70 @@ def read_file(
             "%s line %s: element %s is not in the CIN census schema; ignored", shown, line, tag
         )
         warn.add(line, tag, "", "element not in the CIN census schema; ignored", WARNING)
+    return warn.frame()
 
-    results = []
+
+#: Lines are tagged with their file (``file << _FILE_SHIFT | line``) while an LA's files are
+#: checked together.
+_FILE_SHIFT = 32
+
+
+def read_files(
+    paths: list[Path],
+    specs: dict[str, TableSpec],
+    *,
+    raw_dir: Path,
+    la_code: str,
+    key: bytes,
+    known: set[str],
+) -> list[FileResult]:
+    """Read, check and type an LA's CIN census files: one :class:`FileResult` per table of each.
+
+    Each table's rows of all the files are checked together (one pass over each field instead
+    of one per file) and then split back per file, exactly as if each file had been checked
+    alone: each row keeps its own file and lines in the log. Results are in file order, then
+    :data:`TABLES` order.
+    """
+    files = []
+    for path in paths:
+        shown = path.relative_to(raw_dir).as_posix()
+        raw = parse(
+            path, shown, known, {t: tuple(f.source for f in specs[t].fields) for t in TABLES}
+        )
+        year = year_of(path, raw, shown)
+        files.append((shown, year, raw, _file_warnings(path, raw, shown, la_code, year)))
+    results: list[list[FileResult]] = [[] for _ in files]
     plan_quarantine = np.zeros(0, dtype=bool)
-    plan_lines = pd.Series([], dtype="Int64")
+    plan_lines = np.zeros(0, dtype=np.int64)
+    plan_offsets = np.zeros(len(files), dtype=np.int64)
     for table in TABLES:
         spec = specs[table]
-        rows = raw.tables[table]
-        values, lines, field_lines = _frame(rows)
+        parts = [_frame(raw.tables[table]) for _, _, raw, _ in files]
+        sizes = [len(values) for values, _, _ in parts]
+        file_of = np.repeat(np.arange(len(files), dtype=np.int64), sizes)
+        tag = file_of << _FILE_SHIFT
+        values = pd.concat([v for v, _, _ in parts], ignore_index=True)
+        real_lines = np.concatenate([lines.to_numpy() for _, lines, _ in parts])
+        lines = pd.Series(tag | real_lines)
+        field_lines = {f: tag | np.concatenate([fl[f] for _, _, fl in parts]) for f in parts[0][2]}
         extra = []
         if table == "cp_reviews" and len(values):
-            plan = np.asarray(raw.review_plan, dtype=np.int64)
+            plan = np.concatenate(
+                [
+                    np.asarray(raw.review_plan, dtype=np.int64) + plan_offsets[i]
+                    for i, (_, _, raw, _) in enumerate(files)
+                ]
+            )
             mask = plan_quarantine[plan]
-            shown_plans = pd.Series([f"plan at line {n}" for n in plan_lines.iloc[plan]])
+            shown_plans = np.full(len(plan), "", dtype=object)  # shown for the masked rows only
+            shown_plans[mask] = [f"plan at line {n}" for n in plan_lines[plan[mask]]]
             extra.append(
                 (mask, "CPPstartDate", "its child protection plan is quarantined", shown_plans)
             )
         checked = check_table(
             values,
             spec,
-            file=shown,
+            file="",
             la_code=la_code,
             key=key,
             lines=lines,
@@ -354,20 +416,50 @@ def read_file(
             extra_problems=extra,
         )
         if table == "cp_plans":
-            plan_quarantine, plan_lines = checked.quarantined, lines
-        logs = [checked.log]
-        if table == "cin_children":
-            logs.insert(0, warn.frame())
-        results.append(
+            plan_quarantine, plan_lines = checked.quarantined, real_lines
+            plan_offsets = np.cumsum([0, *sizes[:-1]], dtype=np.int64)
+        for i, result in enumerate(_split(checked, spec, files, sizes, file_of, la_code)):
+            results[i].append(result)
+    return [result for per_file in results for result in per_file]
+
+
+def _split(
+    checked: Checked,
+    spec: TableSpec,
+    files: list[tuple[str, str, CinRows, pd.DataFrame]],
+    sizes: list[int],
+    file_of: np.ndarray,
+    la_code: str,
+) -> list[FileResult]:
+    """One :class:`FileResult` per file from a table checked over several files."""
+    low = (1 << _FILE_SHIFT) - 1
+    data, entries = checked.data, checked.log
+    tagged = data["_line"].to_numpy(dtype=np.int64)
+    data["_line"] = tagged & low
+    # Kept rows stay in input order, so each file's rows are one slice of ``data``.
+    starts = np.searchsorted(tagged >> _FILE_SHIFT, np.arange(len(files) + 1))
+    entry_tagged = entries["row"].to_numpy(dtype=np.int64)
+    entry_file = entry_tagged >> _FILE_SHIFT
+    quarantined = np.bincount(file_of[checked.quarantined], minlength=len(files))
+    out = []
+    for i, (shown, year, _, warnings) in enumerate(files):
+        logs = [warnings] if spec.processed == TABLES[0] else []
+        mine = entry_file == i
+        if mine.any():
+            own = entries.loc[mine].copy()
+            own["file"] = shown
+            own["row"] = pd.array(entry_tagged[mine] & low, dtype="Int64")
+            logs.append(own.reset_index(drop=True))
+        out.append(
             FileResult(
                 file=shown,
                 spec=spec,
                 la_code=la_code,
                 collection_year=year,
-                rows_in=checked.rows_in,
-                data=checked.data,
+                rows_in=sizes[i],
+                data=data.iloc[starts[i] : starts[i + 1]].reset_index(drop=True),
                 log=combine(logs),
-                quarantined=int(checked.quarantined.sum()),
+                quarantined=int(quarantined[i]),
             )
         )
-    return results
+    return out

@@ -111,6 +111,25 @@ def age_on(dob: pd.Series, date: pd.Series) -> pd.Series:
     return years - before.astype(int)
 
 
+def _ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of datetime64 values (meaningless where NaT)."""
+    months = dates.astype("datetime64[M]")
+    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (dates.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return year, month, day
+
+
+def _age_years(dob: np.ndarray, date: np.ndarray) -> np.ndarray:
+    """:func:`age_on` over datetime64 arrays: whole years, NaN where either date is unknown."""
+    by, bm, bd = _ymd(dob)
+    y, m, d = _ymd(date)
+    before = (bm > m) | ((bm == m) & (bd > d))
+    age = (y - by - before).astype(float)
+    age[np.isnat(dob) | np.isnat(date)] = np.nan
+    return age
+
+
 def check_ages(results: list[FileResult]) -> None:
     """Quarantine episodes starting before birth or at 18 or over, for one LA (in place).
 
@@ -128,10 +147,10 @@ def check_ages(results: list[FileResult]) -> None:
     for res in results:
         if res.spec.processed != EPISODES or res.data.empty:
             continue
-        born = res.data["child_id"].map(dob)
-        age = age_on(born, res.data["decom"])
-        before_birth = (res.data["decom"] < born).to_numpy(dtype=bool)
-        adult = (age >= ADULT_AGE).to_numpy(dtype=bool) & ~before_birth
+        born = res.data["child_id"].map(dob).to_numpy(dtype="datetime64[ns]")
+        start = res.data["decom"].to_numpy(dtype="datetime64[ns]")
+        before_birth = start < born  # False where either is unknown (NaT)
+        adult = (_age_years(born, start) >= ADULT_AGE) & ~before_birth
         mask = before_birth | adult
         if mask.any():
             reasons = np.where(

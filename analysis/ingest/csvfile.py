@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from analysis.errors import InputError
 from analysis.ingest.spec import TableSpec
@@ -93,6 +95,36 @@ def _read_text(path: Path, encoding: str, names: list[str]) -> pd.DataFrame:
     )
 
 
+def _read_plain(path: Path, names: list[str]) -> pd.DataFrame | None:
+    """Every value of a plain UTF-8 CSV as text, read by pyarrow; None if the file is not plain.
+
+    Plain: valid UTF-8, no quote character, lines ending LF or CRLF (no lone CR), every line
+    with as many values as the header. Such a file is only split at commas and line ends, which
+    pyarrow and pandas do alike; anything else (including any problem to report) is left to
+    :func:`_read_text`, whose behaviour and messages are the contract.
+    """
+    data = path.read_bytes()
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return pd.DataFrame(
+        {name: table.column(name).to_numpy(zero_copy_only=False) for name in names},
+        columns=names,
+    )
+
+
 def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
     """Read a CSV file with every value as text, so ids keep their leading zeros.
 
@@ -111,9 +143,10 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
         An empty file, a repeated column name, or a row with more values than the header.
     """
     names, encoding = header_names(path, shown, upper)
+    plain = _read_plain(path, names) if encoding == ENCODINGS[0] else None
     try:
         try:
-            frame = _read_text(path, encoding, names)
+            frame = _read_text(path, encoding, names) if plain is None else plain
         except UnicodeDecodeError:
             if encoding in (ENCODINGS[-1], "utf-16"):
                 raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text") from None
@@ -130,14 +163,12 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
         raise InputError(shown, f"cannot be read as CSV ({err})") from None
     if encoding != ENCODINGS[0]:
         log.warning("%s is not UTF-8; read as %s", shown, encoding)
-    frame = frame.fillna("")
-    for col in frame.columns:  # strip each distinct value once
-        codes, uniques = pd.factorize(frame[col].to_numpy(dtype=object))
-        stripped = np.array([u.strip() for u in uniques], dtype=object)
-        frame[col] = stripped[codes] if len(codes) else frame[col]
-    lines = pd.Series(frame.index.to_numpy() + 2, index=frame.index)
-    filled = frame.ne("").any(axis=1) if len(frame.columns) else pd.Series(False, frame.index)
-    frame, lines = frame[filled].reset_index(drop=True), lines[filled].reset_index(drop=True)
+    values = frame.fillna("").to_numpy(dtype=object)
+    stripped = np.empty(values.shape, dtype=object)
+    stripped.ravel()[:] = [v.strip() for v in values.ravel()]
+    filled = (stripped != "").any(axis=1)  # wholly blank lines are not rows
+    frame = pd.DataFrame(stripped[filled], columns=frame.columns)
+    lines = pd.Series(np.flatnonzero(filled) + 2)  # the header is line 1
     return RawCsv(frame=frame, lines=lines, encoding=encoding)
 
 

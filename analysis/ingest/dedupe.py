@@ -14,6 +14,7 @@ row keep identical rows within one file (nothing tells two such events apart).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.ingest.model import FileResult
@@ -45,49 +46,58 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
         collection year and line.
     """
     spec = results[0].spec
-    frames = []
-    for i, res in enumerate(results):
-        frame = res.data.copy()
-        frame["_file"] = i
-        frame["_year"] = int(res.collection_year[:4]) if res.collection_year else 0
-        frames.append(frame)
-    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    data = data.sort_values(["_file", "_line"], kind="stable").reset_index(drop=True)
+    sizes = [len(res.data) for res in results]
+    years = [int(res.collection_year[:4]) if res.collection_year else 0 for res in results]
+    data = pd.concat([res.data for res in results], ignore_index=True)
+    file_of = np.repeat(np.arange(len(results), dtype=np.int64), sizes)
+    line = data["_line"].to_numpy(dtype=np.int64)
+    if not _in_order(file_of, line):
+        order = np.lexsort((line, file_of))  # stable: by file, then line
+        data = data.iloc[order].reset_index(drop=True)
+        file_of, line = file_of[order], line[order]
+    data = data.drop(columns=["_line"])
     if spec.key == () or data.empty:
-        return data.drop(columns=["_file", "_year", "_line"])
+        return data
     keys, shown = _key_columns(spec)
+    event = data.groupby(keys, dropna=False, sort=False).ngroup().to_numpy(dtype=np.int64)
+    keep = np.ones(len(data), dtype=bool)
 
     # Repeats of a key within one file: quarantined. (Identical rows of a whole-row table in one
     # file are kept: two periods of care starting in a year can have the same PrevPerm row.)
     if spec.key:
-        within = data.duplicated(subset=keys + ["_file"], keep="first").to_numpy()
+        in_file = pd.Series(event * len(results) + file_of)
+        within = in_file.duplicated(keep="first").to_numpy()
         if within.any():
-            first = data.groupby(keys + ["_file"], dropna=False, sort=False)["_line"].transform(
-                "min"
-            )
+            first = pd.Series(line).groupby(in_file.to_numpy()).transform("min").to_numpy()
             reason = f"repeats an earlier row of the same file (same {shown})"
             for i, res in enumerate(results):
-                mask = within & (data["_file"].to_numpy() == i)
+                mask = within & (file_of == i)
                 if not mask.any():
                     continue
                 log = LogBuilder(res.file)
                 log.add(
-                    data.loc[mask, "_line"].to_numpy(),
+                    line[mask],
                     shown,
-                    ("same as line " + first[mask].astype(str)).tolist(),
+                    [f"same as line {n}" for n in first[mask]],
                     reason,
                     QUARANTINED,
                 )
                 res.log = combine([res.log, log.frame()])
                 res.quarantined += int(mask.sum())
-            data = data[~within]
+            keep &= ~within
 
-    # The same event in several returns: the latest collection year wins.
-    latest = data.groupby(keys, dropna=False, sort=False)["_year"].transform("max")
-    superseded = (data["_year"] < latest).to_numpy()
+    # The same event in several returns: the latest collection year wins. (A repeat within a file
+    # has its file's year, so leaving it out does not change an event's latest year.)
+    year = np.asarray(years, dtype=np.int64)[file_of]
+    latest = np.zeros(event.max() + 1, dtype=np.int64)
+    np.maximum.at(latest, event, year)
+    superseded = keep & (year < latest[event])
     if superseded.any():
-        counts = data.loc[superseded, "_file"].value_counts()
-        for i, n in counts.items():
-            results[int(i)].superseded += int(n)
-    data = data.loc[~superseded]
-    return data.drop(columns=["_file", "_year", "_line"]).reset_index(drop=True)
+        for i, n in enumerate(np.bincount(file_of[superseded], minlength=len(results))):
+            results[i].superseded += int(n)
+    return data.loc[keep & ~superseded].reset_index(drop=True)
+
+
+def _in_order(file_of: np.ndarray, line: np.ndarray) -> bool:
+    """Whether rows are already sorted by file, then line (``file_of`` never decreases)."""
+    return bool(np.all((np.diff(line) >= 0) | (np.diff(file_of) > 0)))

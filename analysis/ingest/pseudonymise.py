@@ -113,9 +113,10 @@ def pseudonymise(children: pd.Series, la_code: str | pd.Series, key: bytes) -> p
     children = children.fillna("").astype(str)
     if isinstance(la_code, pd.Series):
         messages = la_code.fillna("").astype(str) + ":" + children
-    else:
-        messages = la_code + ":" + children
-    codes, uniques = pd.factorize(messages.to_numpy(dtype=object))
-    ids = np.array([_digest(key, m) for m in uniques], dtype=object)
+        codes, uniques = pd.factorize(messages.to_numpy(dtype=object))
+        ids = np.array([_digest(key, m) for m in uniques], dtype=object)
+    else:  # one LA: hash each distinct id once
+        codes, uniques = pd.factorize(children.to_numpy(dtype=object))
+        ids = np.array([_digest(key, f"{la_code}:{c}") for c in uniques], dtype=object)
     out = np.where(children.to_numpy(dtype=object) == "", None, ids[codes] if len(codes) else ids)
     return pd.Series(out, index=children.index, dtype=object)

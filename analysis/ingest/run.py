@@ -188,6 +188,7 @@ def _plan(
         )
         cin_dir = la_dir / "cin_census"
         if cin_dir.is_dir():
+            census = []  # the LA's CIN census files: read as one job, each table checked at once
             for path in sorted(cin_dir.iterdir()):
                 if not path.is_file():
                     continue
@@ -197,14 +198,17 @@ def _plan(
                     )
                     ignored.append(path.relative_to(raw_dir).as_posix())
                     continue
+                census.append(path)
+            if census:
                 jobs.append(
                     _Job(
-                        path.relative_to(raw_dir).as_posix(),
+                        f"{la}/cin_census",
                         unit=la,
-                        size=path.stat().st_size,
+                        size=sum(path.stat().st_size for path in census),
+                        files=len(census),
                         run=partial(
-                            cin.read_file,
-                            path,
+                            cin.read_files,
+                            census,
                             specs.cin,
                             raw_dir=raw_dir,
                             la_code=la,

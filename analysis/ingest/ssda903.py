@@ -170,15 +170,21 @@ def _check_together(raws: list, spec: TableSpec, la_code: str, key: bytes) -> li
     positions = pd.Series(np.arange(len(frame), dtype=np.int64))
     checked = check_table(frame, spec, file="", la_code=la_code, key=key, lines=positions)
     data, entries = checked.data, checked.log
-    data_file = file_of[data["_line"].to_numpy(dtype=np.int64)]
-    data["_line"] = line_of[data["_line"].to_numpy(dtype=np.int64)]
+    data_pos = data["_line"].to_numpy(dtype=np.int64)
+    data["_line"] = line_of[data_pos]
+    # Kept rows stay in input order, so each file's rows are one slice of ``data``.
+    starts = np.searchsorted(data_pos, np.cumsum([0, *sizes]))
     entry_pos = entries["row"].to_numpy(dtype=np.int64)
     entry_file = file_of[entry_pos]
+    quarantined = np.bincount(file_of[checked.quarantined], minlength=len(raws))
     out = []
     for i, (shown, _, warnings) in enumerate(raws):
-        mine = entries.loc[entry_file == i].copy()
-        mine["file"] = shown
-        mine["row"] = pd.array(line_of[entry_pos[entry_file == i]], dtype="Int64")
+        logs = [warnings]
+        if (entry_file == i).any():
+            mine = entries.loc[entry_file == i].copy()
+            mine["file"] = shown
+            mine["row"] = pd.array(line_of[entry_pos[entry_file == i]], dtype="Int64")
+            logs.append(mine.reset_index(drop=True))
         out.append(
             FileResult(
                 file=shown,
@@ -186,9 +192,9 @@ def _check_together(raws: list, spec: TableSpec, la_code: str, key: bytes) -> li
                 la_code=la_code,
                 collection_year=None,
                 rows_in=sizes[i],
-                data=data.loc[data_file == i].reset_index(drop=True),
-                log=combine([warnings, mine.reset_index(drop=True)]),
-                quarantined=int(checked.quarantined[file_of == i].sum()),
+                data=data.iloc[starts[i] : starts[i + 1]].reset_index(drop=True),
+                log=combine(logs),
+                quarantined=int(quarantined[i]),
             )
         )
     return out

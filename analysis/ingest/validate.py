@@ -20,6 +20,7 @@ one go; warnings are logged for kept rows only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,9 +30,11 @@ from analysis.ingest.pseudonymise import pseudonymise
 from analysis.ingest.quality import QUARANTINED, WARNING, LogBuilder, safe_values
 from analysis.ingest.spec import Field, TableSpec
 
-_INT_FLOAT = r"^([+-]?\d+)\.0*$"
+_INT_FLOAT = re.compile(r"^([+-]?\d+)\.0*$")
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 # A child id as LAs write them; this catches ids a spreadsheet turned into numbers (1.2E+05).
-_CHILD_ID = r"[A-Za-z0-9][A-Za-z0-9_\-/.]*"
+_CHILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*")
+_LA_CODE = re.compile(r"\d{3}")
 _HUMAN_FORMAT = {"%d/%m/%Y": "dd/mm/YYYY", "%Y-%m-%d": "YYYY-MM-DD", "%Y-%m": "YYYY-MM"}
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -62,9 +65,45 @@ _FIRST = np.datetime64(f"{FIRST_YEAR}-01-01", "ns")
 _AFTER_LAST = np.datetime64(f"{LAST_YEAR + 1}-01-01", "ns")
 
 
+#: Parsed dates by format and text, kept for the process: the returns of one LA repeat the same
+#: dates year after year. ``now`` and ``today``, which pandas reads as the current time, are not
+#: kept.
+_DATES: dict[str, dict[str, np.datetime64]] = {}
+_DATES_MAX = 1 << 18  # texts kept per format (a few tens of MB at most)
+_NOT_KEPT = frozenset({"now", "today"})
+
+
+def _parse_dates(texts: np.ndarray, fmt: str) -> np.ndarray:
+    """``pd.to_datetime(texts, format=fmt, errors="coerce")`` as datetime64[ns] (NaT if not a date).
+
+    Each text is parsed on its own (the result for one does not depend on the others), so texts
+    already parsed in this process are looked up instead.
+    """
+    known = _DATES.setdefault(fmt, {})
+    new = [t for t in texts if t not in known]
+    if new:
+        parsed = pd.to_datetime(
+            pd.Series(new, dtype=object), format=fmt, errors="coerce", cache=False
+        )
+        if len(known) + len(new) > _DATES_MAX:
+            known.clear()
+        known.update(zip(new, parsed.to_numpy(dtype="datetime64[ns]"), strict=True))
+    out = np.array([known[t] for t in texts], dtype="datetime64[ns]")
+    for t in _NOT_KEPT.intersection(new):
+        del known[t]
+    return out
+
+
 def _int_text(raw: pd.Series) -> pd.Series:
     """``"10.0"`` -> ``"10"``; anything else unchanged."""
-    return raw.str.replace(_INT_FLOAT, r"\1", regex=True)
+    sub = _INT_FLOAT.sub
+    return pd.Series([sub(r"\1", v) for v in raw], index=raw.index, dtype=object)
+
+
+def _matches(raw: pd.Series, pattern: re.Pattern) -> np.ndarray:
+    """Whether each text matches ``pattern`` as a whole (as ``Series.str.fullmatch``)."""
+    match = pattern.fullmatch
+    return np.fromiter((match(v) is not None for v in raw), dtype=bool, count=len(raw))
 
 
 def _text(values: pd.Series | np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -113,8 +152,7 @@ def _check_values(
     kind = f.kind
     if kind in ("date", "month"):
         fmt = "%Y-%m" if kind == "month" else date_format
-        val = pd.to_datetime(raw, format=fmt, errors="coerce", cache=False)
-        val = val.to_numpy(dtype="datetime64[ns]")
+        val = _parse_dates(raw.to_numpy(dtype=object), fmt)
         bad = ~blank & ~((val >= _FIRST) & (val < _AFTER_LAST))
         if not f.link:
             what = "month" if kind == "month" else "date"
@@ -123,7 +161,7 @@ def _check_values(
         return val
     if kind == "int":
         text = _int_text(raw)
-        ok = text.str.fullmatch(r"[+-]?\d+").to_numpy(dtype=bool)
+        ok = _matches(text, _WHOLE_NUMBER)
         problem(~blank & ~ok, "not a whole number")
         val = pd.to_numeric(text.where(ok), errors="coerce").to_numpy(dtype=float)
         return _range(f, val, problem)
@@ -137,15 +175,15 @@ def _check_values(
         ok = text.isin(f.codes or ()).to_numpy()
         problem(~blank & ~ok, "not a valid code")
         if kind == "bool":
-            yes = text.str.lower().isin(["true", "1"]).to_numpy()
+            yes = np.isin(np.array([t.lower() for t in text], dtype=object), ["true", "1"])
             return np.where(~blank & ok, yes, None)
         return _text(text, ~blank & ok)
     if kind == "id":
-        ok = raw.str.fullmatch(_CHILD_ID).to_numpy(dtype=bool)
+        ok = _matches(raw, _CHILD_ID)
         problem(~blank & ~ok, "not a valid child id (letters, digits and - _ / . only)")
         return _text(raw, ~blank & ok)
     if kind == "la_code":
-        ok = raw.str.fullmatch(r"\d{3}").to_numpy(dtype=bool)
+        ok = _matches(raw, _LA_CODE)
         problem(~blank & ~ok, "not a 3-digit LA code")
         return _text(raw, ~blank & ok)
     return _text(raw, ~blank)
@@ -186,7 +224,7 @@ def check_table(
     la_code: str | None,
     key: bytes,
     lines: pd.Series,
-    field_lines: dict[str, pd.Series] | None = None,
+    field_lines: dict[str, pd.Series | np.ndarray] | None = None,
     extra_problems: list[tuple[np.ndarray, str, str, pd.Series]] | None = None,
 ) -> Checked:
     """Check every row of one raw table and type the rows that pass.
