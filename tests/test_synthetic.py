@@ -244,7 +244,11 @@ def test_codes_dates_and_blanks(raw, reference):
                     if not reference["blank"][(name, col)]:
                         assert not blank.any(), (la, year, name, col)
                     kind = reference["types"][(name, col)]
-                    if kind == "date":
+                    if kind == "date" and (name, col) == ("UASC", "DUC"):
+                        # DUC is the 18th birthday, known in advance (DfE rule 205B)
+                        b18 = dates(df.DOB) + pd.DateOffset(years=18)
+                        assert (dates(values) == b18).all(), (la, year)
+                    elif kind == "date":
                         parsed = dates(values)
                         assert (parsed.dropna() <= ye).all(), (la, year, name, col)
                     allowed = reference["codes"].get((name, col))
@@ -260,7 +264,9 @@ def test_ids_are_strings_with_leading_zeros(raw):
     assert "000123" in set(episodes.CHILD)
     upn = header.UPN[header.UPN != "UN1"]
     assert upn.str.fullmatch(r"[A-Z]\d{12}").all()
-    postcodes = year_tables(raw, "806", "2023-24")["Episodes"].PL_POST
+    episodes = year_tables(raw, "806", "2023-24")["Episodes"]
+    postcodes = episodes.PL_POST[episodes.PL_POST != ""]  # blank for short breaks (V3/V4)
+    assert len(postcodes) > 400
     assert postcodes.str.fullmatch(r"[A-Z]{1,2}\d{1,2} \d[A-Z]{2}").all()
 
 
@@ -394,7 +400,15 @@ def test_edge_cases_806(raw):
     only_short = e.groupby("CHILD").LS.apply(lambda s: s.isin(["V3", "V4"]).all())
     assert only_short.sum() >= 2, "children looked after only under short breaks"
     assert {"V3", "V4"} <= set(e.LS)
-    assert (e.DEC.str.startswith("31/03/") & (e.REC != "X1")).any(), "care ends on 31 March"
+    short = e.LS.isin(["V3", "V4"])
+    # DfE rules 214, 398, 420: no location for a short break; 399: no reviews for such a child
+    assert (e.loc[short, ["HOME_POST", "PL_POST", "URN"]] == "").all().all()
+    assert (e.loc[~short, "PL_POST"] != "").all()
+    reviews = pd.concat(year_tables(raw, "806", y)["Reviews"] for y in YEARS)
+    assert not reviews.CHILD.isin(only_short.index[only_short]).any()
+    on_31_march = e.DEC.str.startswith("31/03/") & (e.REC != "X1")
+    assert on_31_march.any(), "care ends on 31 March"
+    assert not e.REC[on_31_march].isin(["E11", "E12"]).any()  # rule 187: no AD1 for OC2 child
     header = (
         pd.concat(year_tables(raw, "806", y)["Header"] for y in YEARS)
         .drop_duplicates("CHILD")
@@ -441,7 +455,8 @@ def test_full_history_and_optional_columns(raw):
     assert (dates(e805.DEC) < pd.Timestamp(2024, 4, 1)).sum() > 100, "805 sends full history"
     e806 = year_tables(raw, "806", "2024-25")["Episodes"]
     assert (dates(e806.DEC) < pd.Timestamp(2024, 4, 1)).sum() == 0
-    assert set(e806.PL_LOCATION) == {"IN", "OUT"}
+    assert set(e806.PL_LOCATION[~e806.LS.isin(["V3", "V4"])]) == {"IN", "OUT"}
+    assert (e806.PL_LOCATION[e806.LS.isin(["V3", "V4"])] == "").all()  # no location (rule 214)
     assert "PL_DISTANCE" not in year_tables(raw, "841", "2024-25")["Episodes"]
 
 
@@ -468,3 +483,308 @@ def test_local_extracts(raw):
     adopters = pd.read_csv(raw / "raa/adopters.csv", dtype=str, keep_default_na=False)
     for col in adopters.columns[1:]:
         assert (dates(adopters[col]).dropna() <= HORIZON).all()
+
+
+# ---------------------------------------------------------------- DfE validation consistency
+# Hand-built children; expected values worked out from DfE's SSDA903 guide and validation rules.
+def _episode(decom, dec=None, rec=None, rne="S", ls="C2", place="U1"):
+    from analysis.synthetic.model import Episode, Placement
+
+    pl = Placement(place, "PR1", "TS1 1AA", "XXXXXXX", "IN", 1.0)
+    return Episode(decom, rne, ls, "N1", pl, "TS1 1AA", dec, rec)
+
+
+def _period(*episodes, pathway="lt"):
+    from analysis.synthetic.model import Period
+
+    return Period(pathway, list(episodes))
+
+
+YS, YE = dt.date(2023, 4, 1), dt.date(2024, 3, 31)
+
+
+def test_continuously_looked_after_as_dfe_rules_define_it():
+    from analysis.synthetic.returns import continuously_looked_after as cla
+
+    d = dt.date
+    assert cla([_period(_episode(d(2020, 5, 1)))], YS, YE)
+    assert cla([_period(_episode(d(2023, 4, 1)))], YS, YE)  # from 1 April: the whole year
+    assert not cla([_period(_episode(d(2023, 4, 2)))], YS, YE)  # started after 1 April
+    assert cla([_period(_episode(d(2020, 5, 1), d(2024, 3, 31), "E4A"))], YS, YE)
+    assert not cla([_period(_episode(d(2020, 5, 1), d(2024, 3, 30), "E4A"))], YS, YE)
+    moved = _period(_episode(d(2020, 5, 1), d(2023, 9, 1), "X1"), _episode(d(2023, 9, 1), rne="P"))
+    assert cla([moved], YS, YE)  # a placement move is no break
+    assert not cla([_period(_episode(d(2020, 5, 1), ls="V3"))], YS, YE)
+    assert not cla([_period(_episode(d(2020, 5, 1), d(2023, 3, 1), "E13"))], YS, YE)
+
+
+def test_oc2_items_due_by_age():
+    import numpy as np
+
+    from analysis.synthetic.returns import _oc2_row
+
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        # 3 at 31 March: health check, no SDQ, no conviction
+        r = _oc2_row("1", dt.date(2020, 6, 1), YS, YE, rng)
+        assert r["HEALTH_CHECK"] in "01" and r["HEALTH_CHECK"] != ""
+        assert r["SDQ_SCORE"] == r["SDQ_REASON"] == r["CONVICTED"] == ""
+        # 7: SDQ score or a reason other than SDQ1 (4 at the start, under 16 at the end)
+        r = _oc2_row("1", dt.date(2016, 6, 1), YS, YE, rng)
+        assert r["HEALTH_CHECK"] == "" and r["CONVICTED"] == ""
+        assert (r["SDQ_SCORE"] == "") != (r["SDQ_REASON"] == "")
+        assert r["SDQ_REASON"] != "SDQ1"
+        # 17 on 1 June 2023: SDQ still due (turns 17 in the year), conviction due
+        r = _oc2_row("1", dt.date(2006, 6, 1), YS, YE, rng)
+        assert (r["SDQ_SCORE"] == "") != (r["SDQ_REASON"] == "") and r["CONVICTED"] != ""
+        # 17 before 1 April 2023: no SDQ
+        r = _oc2_row("1", dt.date(2006, 3, 1), YS, YE, rng)
+        assert r["SDQ_SCORE"] == r["SDQ_REASON"] == ""
+        for row in (r, _oc2_row("1", dt.date(2020, 6, 1), YS, YE, rng)):
+            for item in ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE"):
+                assert row[item] in ("0", "1")
+
+
+def test_mother_recorded_for_every_girl_looked_after_except_short_breaks():
+    from analysis.synthetic.model import Child
+    from analysis.synthetic.returns import mother_fields
+
+    girl = Child("1", 2, dt.date(2016, 1, 1), "WBRI", "UN1", "TS1 1AA")
+    care = [_period(_episode(dt.date(2023, 5, 1)))]
+    assert mother_fields(girl, care, YE) == {"MOTHER": "0", "MC_DOB": ""}
+    breaks = [_period(_episode(dt.date(2023, 5, 1), ls="V4"), pathway="short_break")]
+    assert mother_fields(girl, breaks, YE) == {"MOTHER": "", "MC_DOB": ""}
+    boy = Child("2", 1, dt.date(2008, 1, 1), "WBRI", "UN1", "TS1 1AA")
+    assert mother_fields(boy, care, YE) == {"MOTHER": "", "MC_DOB": ""}
+    mum = Child("3", 2, dt.date(2007, 1, 1), "WBRI", "UN1", "TS1 1AA")
+    mum.mother_child_dob = dt.date(2023, 10, 2)
+    assert mother_fields(mum, care, YE) == {"MOTHER": "1", "MC_DOB": "02/10/2023"}
+    earlier = [_period(_episode(dt.date(2022, 5, 1)))]
+    assert mother_fields(mum, earlier, dt.date(2023, 3, 31))["MOTHER"] == "0"  # not yet born
+
+
+def test_social_worker_episodes_reason_at_start_and_no_gaps():
+    from analysis.synthetic.model import Child
+    from analysis.synthetic.returns import social_worker_episodes
+
+    d = dt.date
+    child = Child("1", 1, d(2010, 1, 1), "WBRI", "UN1", "TS1 1AA")
+    first = _period(_episode(d(2022, 6, 1), d(2023, 8, 1), "E13"))
+    first.social_workers = [
+        ("SW1", d(2022, 6, 1), d(2023, 1, 10), "LEFTRL"),
+        ("SW2", d(2023, 1, 10), d(2023, 8, 1), "OTHERS"),
+    ]
+    again = _period(_episode(d(2023, 11, 20), d(2024, 3, 28), "E13"))
+    again.social_workers = [("SW3", d(2023, 11, 20), d(2024, 3, 28), "OTHERS")]
+    child.periods = [first, again]
+    assert social_worker_episodes(child) == [
+        ("SW1", d(2022, 6, 1), d(2023, 1, 10), "FCONTA"),
+        ("SW2", d(2023, 1, 10), d(2023, 11, 20), "LEFTRL"),  # kept until care starts again
+        ("SW3", d(2023, 11, 20), d(2024, 4, 1), "TSPROC"),  # not ending in March's last days
+    ]
+
+
+def test_care_leaver_information_due():
+    from analysis.synthetic.model import Child
+    from analysis.synthetic.returns import care_leaver_due
+
+    d = dt.date
+
+    def young_person(start, end, rec="E8"):
+        child = Child("1", 1, d(2005, 10, 10), "WBRI", "UN1", "TS1 1AA")  # 18 on 10/10/2023
+        child.periods = [_period(_episode(start, end, rec))]
+        return child
+
+    def due(child):
+        return care_leaver_due(child, child.periods, child.periods, YS, YE)
+
+    assert due(young_person(d(2021, 1, 5), d(2023, 5, 1)))  # left at 17, relevant child
+    assert not due(young_person(d(2021, 1, 5), d(2023, 10, 10)))  # left on the 18th birthday
+    assert not due(young_person(d(2023, 3, 1), d(2023, 5, 1)))  # 61 days in care: not relevant
+    assert not due(young_person(d(2021, 1, 5), d(2023, 5, 1), "E3"))  # moved to another council
+    assert not due(young_person(d(2021, 1, 5), d(2022, 5, 1)))  # left before the year
+
+
+def test_upns_unique_with_a_valid_check_letter():
+    import numpy as np
+
+    from analysis.synthetic.children import IdFactory, upn_check_letter
+
+    ids = IdFactory("zero6", np.random.default_rng(0))
+    body = "806250020999"
+    upn = upn_check_letter(body) + body
+    assert ids.unique_upn(upn) == upn
+    again = ids.unique_upn(upn)
+    assert again[1:] == "806250020000"  # serial 999 + 1 wraps to 000
+    assert again[0] == upn_check_letter(again[1:])
+
+
+def test_returns_pass_dfe_side_table_checks(raw):
+    """Whole-return checks of the DfE rules fixed in the generator (hand-stated conditions)."""
+    for la in LAS:
+        for year in ["2022-23", "2023-24", "2024-25"]:
+            t = year_tables(raw, la, year)
+            assert t["PrevPerm"].CHILD.is_unique, (la, year)  # INT35
+            header, eps = t["Header"], t["Episodes"]
+            girls = header[header.SEX == "2"]
+            looked_after = set(eps.CHILD[~eps.LS.isin(["V3", "V4"])])
+            assert girls[girls.CHILD.isin(looked_after)].MOTHER.isin(["0", "1"]).all()  # 393
+            assert (header[header.SEX == "1"].MOTHER == "").all()  # 165
+            oc2 = t["OC2"]
+            for item in ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE"):
+                assert (oc2[item] != "").all(), (la, year, item)  # 182
+            assert not set(oc2.CHILD) & set(t["OC3"].CHILD)  # 187, 215
+            if "SocialWorker" in t:
+                assert (t["SocialWorker"].SW_REASON != "").all()  # SW13STG1, SW03STG1
+            root = ET.parse(raw / la / "cin_census" / f"{year}.xml").getroot()
+            upns = [u.text for u in root.iter("UPN")]
+            assert len(upns) == len(set(upns)), (la, year)  # CIN 1520
+            ye = dt.date(int(year[:4]) + 1, 3, 31)
+            for s47 in root.iter("Section47"):
+                start = dt.date.fromisoformat(s47.findtext("S47ActualStartDate"))
+                if s47.findtext("ICPCnotRequired") == "false" and (ye - start).days > 28:
+                    assert s47.findtext("DateOfInitialCPC"), (la, year)  # CIN 8675Q
+
+
+# ---------------------------------------------------------------- DfE episode rules (issue 5)
+def _ep903(decom, dec=None, rec=None, ls="C2", place="U6"):
+    from analysis.synthetic.model import Episode, Placement
+
+    pl = Placement(place, "PR1", "TS1 1AA", "XXXXXXX", "IN", 1.0)
+    return Episode(decom, "S", ls, "N1", pl, "TS1 1AA", dec, rec)
+
+
+def test_missing_episodes_end_inside_care_and_open_only_in_the_open_episode():
+    from analysis.synthetic.cla import _missing_end
+    from analysis.synthetic.model import Period
+
+    d = dt.date
+    first = _ep903(d(2023, 1, 1), d(2023, 3, 20), "X1")
+    period = Period("lt", [first, _ep903(d(2023, 3, 20), d(2023, 6, 10), "E8")])
+    horizon = d(2025, 3, 31)
+    # starts in the episode open on 31 March: stays open across the year end (575)
+    assert _missing_end(period, d(2023, 3, 25), d(2023, 4, 5), horizon) == d(2023, 4, 5)
+    # starts on the last day of an episode that ended before 31 March: ends on 31 March
+    assert _missing_end(period, d(2023, 3, 20), d(2023, 4, 2), horizon) == d(2023, 3, 31)
+    # would run past the end of care (10 June): ends the day before (577, 580)
+    assert _missing_end(period, d(2023, 6, 8), d(2023, 6, 12), horizon) == d(2023, 6, 9)
+    assert _missing_end(period, d(2023, 6, 10), d(2023, 6, 10), horizon) is None
+    still = Period("lt", [_ep903(d(2023, 5, 1))])
+    assert _missing_end(still, d(2024, 3, 30), d(2024, 4, 2), horizon) == d(2024, 4, 2)
+
+
+def test_reason_ceased_and_placement_with_parents_follow_dfe_rules():
+    from analysis.synthetic.cla import _not_with_parents_under_s20, _rec_for_age
+
+    dob = dt.date(2008, 5, 1)
+    assert _rec_for_age("E7", dob, dt.date(2024, 4, 30)) == "E8"  # 15: not adult services
+    assert _rec_for_age("E7", dob, dt.date(2024, 5, 1)) == "E7"  # 16th birthday
+    assert _rec_for_age("E4A", dob, dt.date(2020, 1, 1)) == "E4A"
+    v2 = _ep903(dt.date(2023, 5, 1), dt.date(2023, 6, 1), "X1", ls="V2", place="P1")
+    c1 = _ep903(dt.date(2023, 6, 1), ls="C1")
+    c1.placement = v2.placement  # the same placement continues under the interim order
+    _not_with_parents_under_s20([v2, c1])
+    assert (v2.placement.place, v2.placement.provider, c1.placement.place) == ("U6", "PR1", "U6")
+    p1 = _ep903(dt.date(2023, 5, 1), ls="C2", place="P1")
+    _not_with_parents_under_s20([p1])
+    assert p1.placement.place == "P1"  # with parents under a care order is fine
+
+
+def test_placements_follow_the_supported_accommodation_reform_and_provider_rules():
+    import types
+
+    import numpy as np
+
+    from analysis.synthetic.children import PlacementMaker
+    from analysis.synthetic.cla import CareSimulator
+    from analysis.synthetic.config import load_calibration
+
+    calib = load_calibration()
+    maker = PlacementMaker(np.random.default_rng(7), calib.profile("806"), calib)
+    before, reform = dt.date(2023, 10, 27), dt.date(2023, 10, 28)
+    assert maker.make("H5", before).urn == "XXXXXXX"
+    after = maker.make("P2", reform)
+    assert after.place == "H5" and after.urn.startswith("SC")
+    assert maker.make("P2", before).place == "P2"
+    for _ in range(200):
+        assert maker.make("Z1", before).provider == ""
+        assert maker.make("K1", before).provider != "PR3"
+        pl = maker.make("K2", before)
+        assert pl.provider != "PR1" or pl.location == "IN"
+    h5 = maker.make("H5", dt.date(2023, 6, 1))
+    k2 = maker.make("K2", dt.date(2024, 1, 10))
+    fake = types.SimpleNamespace(places=maker)
+    timeline = [(dt.date(2023, 6, 1), h5, False, ""), (dt.date(2024, 1, 10), k2, False, "CHILD")]
+    out = CareSimulator.reform(fake, timeline, dt.date(2024, 3, 1))
+    assert [t[0] for t in out] == [dt.date(2023, 6, 1), reform, dt.date(2024, 1, 10)]
+    registered = out[1][1]
+    assert out[1][2:] == (True, "PLACE")  # same carer: RNE T
+    assert (registered.place, registered.pl_post, registered.provider) == (
+        "H5",
+        h5.pl_post,
+        h5.provider,
+    )
+    assert registered.urn.startswith("SC") and h5.urn == "XXXXXXX"
+    # a placement that ends before the reform is not split
+    assert CareSimulator.reform(fake, timeline[:1], dt.date(2023, 10, 28)) == timeline[:1]
+
+
+def test_social_worker_change_in_the_last_days_of_march_moves_to_1_april():
+    from analysis.synthetic.model import Child
+    from analysis.synthetic.returns import social_worker_episodes
+
+    d = dt.date
+    child = Child("1", 2, d(2012, 1, 1), "WBRI", "UN1", "TS1 1AA")
+    period = _period(_episode(d(2023, 6, 1)))
+    period.social_workers = [
+        ("SWA", d(2023, 6, 1), d(2024, 3, 29), "LEFTRL"),
+        ("SWB", d(2024, 3, 29), d(2024, 9, 1), "ABSENC"),
+        ("SWC", d(2024, 9, 1), None, None),
+    ]
+    child.periods = [period]
+    assert social_worker_episodes(child) == [
+        ("SWA", d(2023, 6, 1), d(2024, 4, 1), "FCONTA"),
+        ("SWB", d(2024, 4, 1), d(2024, 9, 1), "LEFTRL"),
+        ("SWC", d(2024, 9, 1), None, "ABSENC"),
+    ]
+
+
+def test_worker_kept_when_care_ends_in_march_and_starts_again_in_the_next_year():
+    """SW10STG2, SW11aSTG2: the end moved to 1 April joins the next period in that year."""
+    from analysis.synthetic.model import Child
+    from analysis.synthetic.returns import social_worker_episodes
+
+    d = dt.date
+    child = Child("1", 1, d(2019, 7, 11), "WBRI", "UN1", "TS1 1AA")
+    first = _period(_episode(d(2023, 1, 8), d(2023, 3, 31), "E4A", ls="V2"))
+    first.social_workers = [("SW1", d(2023, 1, 8), d(2023, 3, 31), "OTHERS")]
+    again = _period(_episode(d(2023, 12, 27), None, None, ls="V2"))
+    again.social_workers = [("SW2", d(2023, 12, 27), None, None)]
+    child.periods = [first, again]
+    assert social_worker_episodes(child) == [
+        ("SW1", d(2023, 1, 8), d(2023, 12, 27), "FCONTA"),  # not 1 April, then a gap
+        ("SW2", d(2023, 12, 27), None, "TSPROC"),
+    ]
+    # back in care only in the following collection year: the allocation ends on 1 April
+    later = _period(_episode(d(2024, 5, 2), None, None, ls="V2"))
+    later.social_workers = [("SW2", d(2024, 5, 2), None, None)]
+    child.periods = [first, later]
+    assert social_worker_episodes(child) == [
+        ("SW1", d(2023, 1, 8), d(2023, 4, 1), "FCONTA"),
+        ("SW2", d(2024, 5, 2), None, "FCONTA"),
+    ]
+
+
+def test_adoptions_agree_with_ad1_and_oc2(raw):
+    """Rules 335 and 187 on every council's returns (conditions stated from the rules)."""
+    for la in LAS:
+        for year in YEARS:
+            t = year_tables(raw, la, year)
+            eps = t["Episodes"]
+            adopted = eps[eps.REC.isin(["E11", "E12"])]
+            # 187: an adoption order on 31 March would make the child continuously looked after
+            assert not adopted.DEC.str.startswith("31/03/").any(), (la, year)
+            ad1 = t["AD1"].merge(adopted[["CHILD", "PLACE"]], on="CHILD", how="left")
+            # 335: adopted by the current foster carers exactly when placed with them (A3/A5)
+            with_carers = ad1.PLACE.isin(["A3", "A5"])
+            assert (ad1.FOSTER_CARE == with_carers.map({True: "1", False: "0"})).all(), (la, year)

@@ -15,11 +15,12 @@ Deliberate edge cases (DESIGN section 4):
 - **re-entries**: children who go home and come back into care have a second period of care
   (RNE S again) under the same CHILD id;
 - **short breaks only**: children looked after only under an agreed series of short breaks,
-  LS V4 (each stay its own period) or V3 (one agreement), CIN N2;
-- **UASC**: mostly 16-17-year-old boys (UASC table with DUC at 18), ETHNIC often OOTH/AOTH/BAFR,
-  some leaving with E15 (age disputed), E16 or E3;
-- **adopted by their own foster carers**: early permanence (U5/U2 then A5, RNE B) and long-term
-  foster carers who adopt (U4 then A5), AD1 FOSTER_CARE = 1; A4 consent adoptions too;
+  LS V3 (individual stays, each its own period) or V4 (a single agreement), CIN N2, with no
+  postcodes or URN and no 903 reviews;
+- **UASC**: mostly 16-17-year-old boys (UASC table with DUC, the 18th birthday, filled in
+  ahead), ETHNIC often OOTH/AOTH/BAFR, some leaving with E15 (age disputed), E16 or E3;
+- **adopted by their own foster carers**: early permanence (U5/U2 then A5, RNE U) and long-term
+  foster carers who adopt (U4 then A5, RNE U), AD1 FOSTER_CARE = 1; A4 consent adoptions too;
 - **disruptions**: adoptive placements ending without an order, some re-placed, some with the
   decision reversed (PlacedAdoption DATE_PLACED_CEASED, REASON_PLACED_CEASED);
 - **CP plans spanning collection years**, and children on a CP plan and looked after at once;

@@ -54,7 +54,7 @@ PROVIDERS = {
     "A4": {"PR1": 70, "PR2": 30},
     "A5": {"PR1": 80, "PR2": 20},
     "A6": {"PR1": 65, "PR2": 25, "PR5": 10},
-    "K1": {"PR2": 70, "PR3": 30},
+    "K1": {"PR2": 70, "PR4": 30},
     "K2": {"PR4": 75, "PR1": 20, "PR5": 5},
     "H5": {"PR4": 60, "PR1": 40},
     "R1": {"PR3": 1},
@@ -64,6 +64,14 @@ PROVIDERS = {
     "Z1": {"PR1": 70, "PR4": 30},
 }
 OFSTED_REGISTERED = {"K1", "K2", "R1", "S1"}
+# Supported accommodation reform (DfE 903 guidance 2023-24): from 28 October 2023 supported
+# accommodation (H5) must be Ofsted-registered (URN required, validation 230) and independent
+# living (P2) is no longer a placement type (217t); before it H5 has no URN (222, 2022-23).
+SUPPORTED_ACCOMMODATION_REFORM = dt.date(2023, 10, 28)
+# DfE 903 guidance: placement types with no placement provider (validation 178)
+NO_PROVIDER = {"T0", "T1", "T2", "T3", "T4", "Z1"}
+# own provision (PR1) must be in the council's area except for fostering and adoption (1015)
+OWN_PROVISION_ANYWHERE = {"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"}
 
 
 class IdFactory:
@@ -79,6 +87,7 @@ class IdFactory:
 
     def __init__(self, style: str, rng: np.random.Generator) -> None:
         self.style, self.rng, self.used = style, rng, set()
+        self.upns: set[str] = set()
 
     def _draw(self) -> str:
         r = self.rng
@@ -101,6 +110,18 @@ class IdFactory:
     def reserve(self, cid: str) -> None:
         """Mark a hand-made id (such as ``000123``) as used."""
         self.used.add(cid)
+
+    def unique_upn(self, upn: str) -> str:
+        """``upn``, or the next free serial number in its school and year if already handed out.
+
+        Two children never share a UPN (CIN census rule 1520); no random draw, so the other
+        children's data do not change.
+        """
+        while upn in self.upns:
+            body = f"{upn[1:10]}{(int(upn[10:]) + 1) % 1000:03d}"
+            upn = upn_check_letter(body) + body
+        self.upns.add(upn)
+        return upn
 
 
 def upn_check_letter(digits12: str) -> str:
@@ -160,7 +181,7 @@ def new_child(
         sex=sex,
         dob=dob,
         ethnic=ethnic or make_ethnicity(rng, profile, calib),
-        upn=make_upn(rng, profile.code, dob),
+        upn=ids.unique_upn(make_upn(rng, profile.code, dob)),
         home_post=home_post or make_postcode(rng, pick(rng, profile.postcode_districts)),
     )
 
@@ -183,9 +204,18 @@ class PlacementMaker:
         self.homes = [f"SC{int(rng.integers(100_000, 1_000_000))}" for _ in range(40)]
         self.provider = {k: Picker(v) for k, v in PROVIDERS.items()}
 
-    def make(self, place: str) -> Placement:
-        """A new placement of type ``place``."""
+    def make(self, place: str, when: Date | None = None) -> Placement:
+        """A new placement of type ``place`` starting on ``when``.
+
+        Consistent with DfE's 903 validation rules: a P2 placement from 28 October 2023 becomes
+        H5 (217t); H5 has an Ofsted URN exactly from that date (222, 230); Z1 has no provider
+        (178); own provision (PR1) outside fostering and adoption is in the council's area
+        (1015), else a private provider (PR4). The random draws do not depend on these rules.
+        """
         r = self.rng
+        reformed = when is not None and when >= SUPPORTED_ACCOMMODATION_REFORM
+        if place == "P2" and reformed:
+            place = "H5"
         out = chance(r, OUT_OF_AREA.get(place, 0.5))
         if out:
             district = pick(r, self.away)
@@ -197,11 +227,33 @@ class PlacementMaker:
             urn = pick(r, self.homes)
         else:
             urn = "XXXXXXX"
+        if place == "H5":
+            urn = self.registered_urn(district) if reformed else "XXXXXXX"
+        provider = self.provider[place].pick(r)
+        if place in NO_PROVIDER:
+            provider = ""
+        elif provider == "PR1" and out and place not in OWN_PROVISION_ANYWHERE:
+            provider = "PR4"
         return Placement(
             place=place,
-            provider=self.provider[place].pick(r),
+            provider=provider,
             pl_post=make_postcode(r, district),
             urn=urn,
             location="OUT" if out else "IN",
             distance=round(distance, 1),
+        )
+
+    def registered_urn(self, key: str) -> str:
+        """An Ofsted URN for a supported accommodation provider, chosen without a random draw."""
+        return self.homes[sum(ord(c) for c in key) % len(self.homes)]
+
+    def registered(self, pl: Placement) -> Placement:
+        """The same H5 placement once its provider is Ofsted-registered (a URN, same carer)."""
+        return Placement(
+            pl.place,
+            pl.provider,
+            pl.pl_post,
+            self.registered_urn(pl.pl_post),
+            pl.location,
+            pl.distance,
         )

@@ -49,6 +49,7 @@ CLOSURE_FROM_REC = {
 ICPC_OUTCOME = Picker({"plan": 90, "cin": 7.5, "nfa": 2.5})
 PRIOR_PLANS = Picker({"0": 88, "1": 9, "2": 3})
 LINK_PROBABILITY = {"0": 0.34, "1-4": 0.45, "5-9": 0.45, "10-15": 0.32, "16-17": 0.08}
+YEAR_END_WORKING_DAYS = 13  # 8675Q: enquiries from 15 working days (pandas count) before 31 March
 
 
 class CPSimulator:
@@ -100,7 +101,14 @@ class CPSimulator:
             days = int(self.rng.integers(6, 16))
         else:
             days = int(self.rng.integers(16, 41))
-        return self.cal.add_working_days(s47, days)
+        icpc = self.cal.add_working_days(s47, days)
+        year_end = dt.date(y + 1, 3, 31)
+        if icpc > year_end and s47 < self.cal.add_working_days(year_end, -YEAR_END_WORKING_DAYS):
+            # A late conference is brought forward to the year's last working day (still late
+            # unless the enquiry began in the last 16 working days): an enquiry started over 15
+            # working days before 31 March has its ICPC by then (CIN census query 8675Q).
+            icpc = self.cal.roll_backward(year_end)
+        return icpc
 
     def review_dates(self, icpc: Date, until: Date | None, n_max: int | None) -> list[Date]:
         """Review conferences: within 3 months of the ICPC, then 6-monthly.

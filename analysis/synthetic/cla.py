@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.synthetic.children import IdFactory, PlacementMaker, dob_for_age, new_child
+from analysis.synthetic.children import (
+    SUPPORTED_ACCOMMODATION_REFORM,
+    IdFactory,
+    PlacementMaker,
+    dob_for_age,
+    new_child,
+)
 from analysis.synthetic.config import Calibration, LAProfile
 from analysis.synthetic.model import Adoption, Child, Episode, Period, Placement
 from analysis.synthetic.util import (
@@ -63,7 +69,7 @@ REMAND_PLACE = Picker({"R5": 40, "K2": 30, "U6": 20, "K1": 10})
 UASC_EARLY_REC = Picker({"E15": 40, "E16": 25, "E3": 35})
 UASC_PLACE = {
     True: Picker({"H5": 45, "U6": 40, "K2": 15}),
-    False: Picker({"H5": 10, "U6": 40, "K2": 15}),
+    False: Picker({"U6": 45, "K2": 20}),  # H5 only from 16 (validation 371)
 }
 SAME_SEX_LS = Picker({"L12": 40, "L2": 40, "L4": 20})
 SW_REASON = Picker(
@@ -78,6 +84,8 @@ SW_REASON = Picker(
         "OTHERS": 3,
     }
 )
+# SGO to former foster carers -> to carers who were not foster carers (same relationship)
+FORMER_FOSTER_SGO = {"E45": "E47", "E46": "E48"}
 MISSING_NIGHTS = Picker({"0": 40, "1": 35, "2": 12, "3": 7, "4": 4, "6": 2})
 
 
@@ -92,7 +100,7 @@ class Anchor:
     place
         New placement type ("" for a type chosen like an unplanned move).
     same_carer
-        True for a change of placement type with the same carer (RNE B or U).
+        True for a change of placement type with the same carer (RNE T or U).
     freeze
         True when no unplanned move follows (adoptive placement, pre-order placement).
     conditional
@@ -291,23 +299,31 @@ class CareSimulator:
             self.add_period(child, date, "uasc")
 
     def short_breaks(self) -> None:
-        """Children looked after only under an agreed series of short breaks (LS V3/V4)."""
+        """Children looked after only under an agreed series of short breaks (LS V3/V4).
+
+        DfE 903 guidance: V3 when each short break is recorded as its own episode, V4 when the
+        agreement is recorded (one episode).
+        """
         r = self.rng
         first = self.first_return - dt.timedelta(days=400)
-        n_v4 = max(2, round(3 * self.profile.scale))
-        n_v3 = max(1, round(2 * self.profile.scale))
-        for i in range(n_v4 + n_v3):
+        n_stays = max(2, round(3 * self.profile.scale))  # V3: individual stays
+        n_agreements = max(1, round(2 * self.profile.scale))  # V4: one agreement
+        for i in range(n_stays + n_agreements):
             start = random_date(r, first, max(first, self.horizon - dt.timedelta(days=200)))
             dob = dob_for_age(r, start, pick(r, ["5-9", "10-15", "10-15"]))
             child = new_child(r, self.ids, self.profile, self.calib, dob)
             self.children.append(child)
-            if i < n_v4:
-                self.v4_stays(child, start)
+            if i < n_stays:
+                self.v3_stays(child, start)
             else:
-                self.v3_agreement(child, start)
+                self.v4_agreement(child, start)
 
-    def v4_stays(self, child: Child, start: Date) -> None:
-        """Individual short-break stays, each its own period of care (LS V4)."""
+    def v3_stays(self, child: Child, start: Date) -> None:
+        """Individual short-break stays of 1-3 nights, each its own period of care (LS V3).
+
+        Each stay is within DfE's 17 days (validation 365) and they add up to far less than 75
+        days a year (367).
+        """
         r = self.rng
         stop = min(
             start + dt.timedelta(days=int(r.integers(300, 1100))), birthday(child.dob, 18) - DAY
@@ -319,7 +335,7 @@ class CareSimulator:
             ep = Episode(
                 decom=day,
                 rne="S",
-                ls="V4",
+                ls="V3",
                 cin="N2",
                 placement=pl,
                 home_post=child.home_post,
@@ -329,15 +345,15 @@ class CareSimulator:
             child.periods.append(Period(pathway="short_break", episodes=[ep]))
             day = end + uniform_days(r, 18, 45)
 
-    def v3_agreement(self, child: Child, start: Date) -> None:
-        """One agreement of short breaks recorded as a single period (LS V3)."""
+    def v4_agreement(self, child: Child, start: Date) -> None:
+        """One agreement of short breaks recorded as a single period (LS V4)."""
         r = self.rng
         end = min(start + uniform_days(r, 250, 1000), birthday(child.dob, 18) - DAY)
         pl = self.places.make(pick(r, ["K2", "U6"]))
         ep = Episode(
             decom=start,
             rne="S",
-            ls="V3",
+            ls="V4",
             cin="N2",
             placement=pl,
             home_post=child.home_post,
@@ -370,13 +386,14 @@ class CareSimulator:
         plan.end = min(plan.end, b18)
         if plan.end <= start:
             plan.end = start + DAY
+        plan.rec = _rec_for_age(plan.rec, child.dob, plan.end)
         plan.legal = _clean_legal(plan.legal, start, plan.end)
         plan.anchors = [a for a in plan.anchors if start < a.date < plan.end]
         self.same_day_moves(plan)
         return plan
 
     def same_day_moves(self, plan: PeriodPlan) -> None:
-        """Some legal changes come with a move on the same day (RNE T).
+        """Some legal changes come with a move on the same day (RNE B).
 
         An interim care order after police protection or an EPO moves the child 40% of the
         time; other changes 8%. Only before any planned final placement.
@@ -409,7 +426,8 @@ class CareSimulator:
         if ls0 == "C1":
             c1 = start
         elif ls0 in ("L1", "L2"):
-            c1 = start + uniform_days(r, 1, 8)
+            # police protection lasts at most 72 hours (validation 361), an EPO up to 8 days
+            c1 = start + uniform_days(r, 1, 3 if ls0 == "L1" else 8)
         elif pathway in ("adopt", "sgo", "cao") or (pathway == "lt" and age < 13):
             c1 = start + dt.timedelta(days=shared["c1_delay"])
         else:
@@ -517,6 +535,8 @@ class CareSimulator:
         r = self.rng
         ls = REMAND_LS.pick(r)
         end = start + uniform_days(r, 3, 90)
+        if ls == "J2":  # PACE transfer: a few days at most (validation 364: 21 days)
+            end = start + dt.timedelta(days=1 + (end - start).days % 7)
         rec = "E14" if chance(r, 0.65) else "E9"
         first = REMAND_PLACE.pick(r)
         return PeriodPlan(pathway, start, end, rec, [(start, ls)], [], first_place=first)
@@ -615,9 +635,11 @@ class CareSimulator:
                 match = po + dt.timedelta(days=int(r.gamma(2.2, 66.0)) + 5)
             a["match"] = match
             a["placed"] = max(match + uniform_days(r, 7, 35), po + uniform_days(r, 1, 10))
-            if variant == "ep" and chance(r, 0.25):
+            if variant in ("ep", "foster_carer"):
+                # placed for adoption with the current foster carers on the day of the order:
+                # RNE U (DfE validation 217: A3/A5 start with RNE S, T or U)
                 a["match"] = max(a["adm"] + uniform_days(r, 5, 10), po - uniform_days(r, 0, 14))
-                a["placed"] = po  # placed for adoption on the day of the order: RNE U
+                a["placed"] = po
         a["foster_care"] = 1 if variant in ("ep", "foster_carer") else 0
         if variant == "ep":
             if chance(r, 0.85):
@@ -626,7 +648,7 @@ class CareSimulator:
                 a["anchors"].append(Anchor(start + uniform_days(r, 2, 40), "U5", freeze=True))
             a["anchors"].append(Anchor(a["placed"], "A5", same_carer=True, freeze=True))
         elif variant == "foster_carer":
-            a["anchors"].append(Anchor(start + uniform_days(r, 10, 60), "U4", freeze=True))
+            a["anchors"].append(Anchor(start + uniform_days(r, 10, 50), "U4", freeze=True))
             a["anchors"].append(Anchor(a["placed"], "A5", same_carer=True, freeze=True))
         elif variant == "consent":
             a["anchors"].append(Anchor(a["placed"], "A4", freeze=True))
@@ -635,6 +657,11 @@ class CareSimulator:
         a["order"] = a["placed"] + uniform_days(r, 90, 320)
         if variant in ("standard", "consent") and chance(r, 0.045):
             self.disrupt(a)
+        if (a["order"].month, a["order"].day) == (3, 31):
+            # DfE validation 187: a period ending on 31 March counts as looked after continuously
+            # for the year (OC2), which may not have AD1 adoption details; the order is a day
+            # earlier (no random draw, so nothing else shifts)
+            a["order"] -= DAY
         return a
 
     def disrupt(self, a: dict) -> None:
@@ -708,7 +735,7 @@ class CareSimulator:
         start, end = plan.start, plan.end
         age0 = age_on(child.dob, start)
         place = plan.first_place or self.first_place(age0, plan.pathway)
-        timeline = [(start, self.places.make(place), False, "")]
+        timeline = [(start, self.places.make(place, start), False, "")]
         rate = self.move_rate(age0, plan.pathway)
         anchors = sorted(plan.anchors, key=lambda a: a.date)
         frozen = plan.pathway == "remand"
@@ -732,17 +759,19 @@ class CareSimulator:
                 cur = timeline[-1][1]
                 if anchor.conditional and cur.place not in anchor.conditional:
                     continue
-                if anchor.same_carer:
+                # the same carers only when the child is fostered (not placed with parents)
+                same = anchor.same_carer and cur.place.startswith("U")
+                if same:
                     new = Placement(
                         anchor.place, cur.provider, cur.pl_post, cur.urn, cur.location, cur.distance
                     )
                 else:
                     yic = (when - start).days / 365.25
-                    place = anchor.place or self.next_place(
-                        age_on(child.dob, when), yic, plan.pathway
-                    )
-                    new = self.places.make(place)
-                timeline.append((when, new, anchor.same_carer, "PLACE"))
+                    # placed for adoption with new carers, not the current foster carers
+                    place = {"A5": "A6", "A3": "A4"}.get(anchor.place, anchor.place)
+                    place = place or self.next_place(age_on(child.dob, when), yic, plan.pathway)
+                    new = self.places.make(place, when)
+                timeline.append((when, new, same, "PLACE"))
                 frozen = anchor.freeze
                 t = when
                 continue
@@ -751,9 +780,33 @@ class CareSimulator:
             yic = (nxt_random - start).days / 365.25
             place = self.next_place(age_on(child.dob, nxt_random), yic, plan.pathway)
             reason = self.calib.picker("place_change_reason_unplanned").pick(r)
-            timeline.append((nxt_random, self.places.make(place), False, reason))
+            timeline.append((nxt_random, self.places.make(place, nxt_random), False, reason))
             t = nxt_random
-        return timeline
+        return self.reform(timeline, end)
+
+    def reform(
+        self, timeline: list[tuple[Date, Placement, bool, str]], end: Date
+    ) -> list[tuple[Date, Placement, bool, str]]:
+        """Placements open on 28 October 2023 under the supported accommodation reform.
+
+        An H5 placement continues with the same carer once its provider is Ofsted-registered (a
+        new episode with a URN, RNE T); a P2 placement (independent living, no longer a placement
+        type) ends and the young person moves to registered supported accommodation (H5, RNE P,
+        reason CLOSE). DfE validations 222, 230 and 217t.
+        """
+        day = SUPPORTED_ACCOMMODATION_REFORM
+        out = []
+        for n, item in enumerate(timeline):
+            out.append(item)
+            start, pl = item[0], item[1]
+            stop = timeline[n + 1][0] if n + 1 < len(timeline) else end
+            if pl.place not in ("H5", "P2") or not start < day < stop:
+                continue
+            if pl.place == "H5":
+                out.append((day, self.places.registered(pl), True, "PLACE"))
+            else:
+                out.append((day, self.places.make("H5", day), False, "CLOSE"))
+        return out
 
     def build_period(self, child: Child, plan: PeriodPlan) -> Period:
         """Merge the legal and placement timelines of a plan into contiguous episodes."""
@@ -790,9 +843,17 @@ class CareSimulator:
                 Episode(decom=b, rne=rne, ls=ls, cin=cin, placement=pl, home_post=child.home_post)
             )
         episodes[-1].dec, episodes[-1].rec = plan.end, plan.rec
+        _not_with_parents_under_s20(episodes)
+        if plan.rec in FORMER_FOSTER_SGO and not episodes[-1].placement.place.startswith("U"):
+            # DfE validation 516: an SGO to former foster carers ends a foster placement
+            episodes[-1].rec = FORMER_FOSTER_SGO[plan.rec]
         period = Period(pathway=plan.pathway, episodes=episodes, adoption=plan.adoption)
         if plan.adoption is not None and plan.adoption.order_date is not None:
             plan.adoption.order_date = plan.end
+            # DfE validation 335: FOSTER_CARE 1 (adopted by the current foster carers) exactly
+            # when the adoptive placement is with them (A3/A5); an early-permanence or foster-
+            # carer plan whose child was moved on before the placement ends with new adopters (A6)
+            plan.adoption.foster_care = int(episodes[-1].placement.place in ("A3", "A5"))
         return period
 
     # ------------------------------------------------------------------ events within care
@@ -840,13 +901,16 @@ class CareSimulator:
         if from_date >= end:
             return
         rate = float(r.uniform(1.5, 6.0)) if chance(r, 0.22) else 0.15
-        t = from_date
+        t = back = from_date
         while True:
-            t = t + dt.timedelta(days=int(r.exponential(365.25 / rate)) + 1)
+            t = max(t + dt.timedelta(days=int(r.exponential(365.25 / rate)) + 1), back)
             if t >= end or t > self.horizon:
                 return
             back = t + dt.timedelta(days=int(MISSING_NIGHTS.pick(r)))
-            period.missing.append(("M" if chance(r, 0.75) else "A", t, min(back, end)))
+            kind = "M" if chance(r, 0.75) else "A"
+            back = _missing_end(period, t, back, end)
+            if back is not None:
+                period.missing.append((kind, t, back))
 
     def social_worker(self, period: Period) -> None:
         """Allocated social workers over the period (SocialWorker table)."""
@@ -880,6 +944,42 @@ class CareSimulator:
         period.prev_perm = (code, la, when)
 
 
+def _missing_end(period: Period, start: Date, back: Date, end: Date) -> Date | None:
+    """End of a missing episode consistent with DfE's validations 574-580.
+
+    It ends before the period of care does (a child missing when care ends: 577, 580); one
+    still open at a 31 March starts in the episode open on that day (575: an open missing
+    episode may not start in an episode that has ended), else it ends on the 31 March.
+    None when no such end exists.
+    """
+    if period.end is not None and back >= period.end:
+        back = period.end - DAY
+    back = min(back, end)
+    march31 = dt.date(start.year if start.month <= 3 else start.year + 1, 3, 31)
+    if back > march31:
+        for ep in period.episodes:
+            if ep.decom <= start and ep.dec is not None and start <= ep.dec <= march31:
+                back = march31
+                break
+    return back if back >= start else None
+
+
+def _rec_for_age(rec: str, dob: Date, end: Date) -> str:
+    """Transfer to adult social care (E7) only from 16 (DfE validation 389), else E8."""
+    return "E8" if rec == "E7" and age_on(dob, end) < 16 else rec
+
+
+def _not_with_parents_under_s20(episodes: list[Episode]) -> None:
+    """A placement with parents (P1) is never under section 20 alone (DfE validation 378).
+
+    A P1 placement that overlaps an episode with LS V2 becomes a foster placement (U6).
+    """
+    for ep in episodes:
+        pl = ep.placement
+        if pl.place == "P1" and ep.ls == "V2":
+            pl.place, pl.provider, pl.urn = "U6", "PR1", "XXXXXXX"
+
+
 def _band(age: int) -> str:
     """Age band label of ``calibration.yml``."""
     if age == 0:
@@ -894,14 +994,18 @@ def _band(age: int) -> str:
 
 
 def _rne(first: bool, ls_changed: bool, pl_changed: bool, same_carer: bool) -> str:
-    """Reason for new episode from what changed on its start date."""
+    """Reason for new episode from what changed on its start date (DfE 903 RNE codes).
+
+    L legal status only; P placement and carer(s) only; T placement only (same carer(s));
+    B legal status and placement and carer(s); U legal status and placement (same carer(s)).
+    """
     if first:
         return "S"
     if ls_changed and pl_changed:
-        return "U" if same_carer else "T"
+        return "U" if same_carer else "B"
     if ls_changed:
         return "L"
-    return "B" if same_carer else "P"
+    return "T" if same_carer else "P"
 
 
 def _clean_legal(legal: list[tuple[Date, str]], start: Date, end: Date) -> list[tuple[Date, str]]:

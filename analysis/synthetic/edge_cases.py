@@ -22,13 +22,18 @@ from analysis.synthetic.util import Date, WorkCalendar, age_on, birthday, chance
 
 logger = logging.getLogger(__name__)
 DAY = dt.timedelta(days=1)
+# legal statuses limited to days (police protection, EPO, PACE: DfE validations 361, 364)
+SHORT_STATUSES = ("L1", "L2", "J2")
 
 
 def end_on_31_march(children: list[Child], years: list[int], rng: np.random.Generator) -> int:
     """Move the end of one period of care to 31 March in each collection year.
 
-    A candidate ends (non-X1) between 15 March and 15 April, its last episode starts before
-    31 March, the child is not 18 before 31 March and does not re-enter care before May.
+    A candidate ends (non-X1) between 15 March and 15 April other than by adoption, its last
+    episode starts before 31 March and is not under a status limited to days (L1, L2, J2), the
+    child is not 18 before 31 March and does not re-enter care before May. (A period ending on
+    31 March counts as continuously looked after for DfE's rules, and such a child may not have
+    AD1 adoption details: rule 187.)
     """
     moved = 0
     for year in years:
@@ -39,9 +44,12 @@ def end_on_31_march(children: list[Child], years: list[int], rng: np.random.Gene
             for n, p in enumerate(child.periods):
                 if p.pathway == "short_break" or p.end is None or not lo <= p.end <= hi:
                     continue
+                if p.adoption is not None or p.episodes[-1].rec in ("E11", "E12"):
+                    continue  # rule 187: an adoption in the year needs AD1, not for an OC2 child
                 later = child.periods[n + 1 :]
                 if (
                     p.episodes[-1].decom < march31
+                    and p.episodes[-1].ls not in SHORT_STATUSES
                     and birthday(child.dob, 18) >= march31
                     and (not later or later[0].start > march31 + dt.timedelta(days=30))
                 ):
@@ -50,13 +58,15 @@ def end_on_31_march(children: list[Child], years: list[int], rng: np.random.Gene
             logger.warning("no period of care can end on %s", march31)
             continue
         child, period = candidates[int(rng.integers(len(candidates)))]
-        _set_end(period, march31)
+        _set_end(period, march31, child.dob)
         moved += 1
     return moved
 
 
-def _set_end(period: Period, end: Date) -> None:
+def _set_end(period: Period, end: Date, dob: Date) -> None:
     period.episodes[-1].dec = end
+    if period.episodes[-1].rec == "E7" and age_on(dob, end) < 16:
+        period.episodes[-1].rec = "E8"  # DfE validation 389: adult services only from 16
     if period.adoption is not None and period.adoption.order_date is not None:
         period.adoption.order_date = end
     period.reviews = [(d, c) for d, c in period.reviews if d < end]

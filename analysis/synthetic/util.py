@@ -156,3 +156,11 @@ class WorkCalendar:
 def child_rng(seed: int, la_code: str, stream: int) -> np.random.Generator:
     """An independent generator for one LA and one stream (adding an LA changes no other LA)."""
     return np.random.default_rng([int(seed), int(la_code), int(stream)])
+
+
+def years_after(date: Date, years: int) -> Date:
+    """``date`` plus whole years as DfE's validation rules add them (pandas ``DateOffset``).
+
+    29 February moves to 28 February in a common year (:func:`birthday` moves it to 1 March).
+    """
+    return add_months(date, 12 * years)
