@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    for noisy in ("papermill", "traitlets", "nbclient"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from analysis.pipeline import quiet_notebook_loggers
+
+    quiet_notebook_loggers()
     try:
         if args.command == "generate":
             from analysis.paths import resolve

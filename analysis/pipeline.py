@@ -87,6 +87,10 @@ def execute_notebook(name: str, params: RunParams, notebooks_dir: Path = NOTEBOO
             progress_bar=False,
             cwd=str(notebooks_dir),
             log_output=False,
+            # quiet the kernel's own log: jupyter_client interrupts every kernel as it shuts it
+            # down ("KeyboardInterrupt caught in kernel") and ipykernel warns about its local
+            # TCP ports; a cell's error still fails the build with its message (below)
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         message = str(exc.evalue).strip().splitlines()[-1] if exc.evalue else exc.ename
@@ -102,10 +106,21 @@ def _execute_timed(
     """Execute one notebook (in a worker process) and return its wall time in seconds."""
     from analysis.consistency import internal_tables_env
 
+    quiet_notebook_loggers()
+
     t0 = time.perf_counter()
     with internal_tables_env(internal):
         execute_notebook(name, params, notebooks_dir)
     return time.perf_counter() - t0
+
+
+def quiet_notebook_loggers() -> None:
+    """Only errors from papermill and the Jupyter machinery: the build logs its own steps.
+
+    (papermill warns, for instance, that 90_definitions takes none of the run's parameters.)
+    """
+    for name in ("papermill", "traitlets", "nbclient"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def notebook_workers(jobs: int | None, notebooks: int) -> int:
