@@ -31,8 +31,8 @@ from lxml import etree
 
 from analysis.dates import collection_year
 from analysis.errors import InputError
-from analysis.ingest.model import FileResult
-from analysis.ingest.quality import WARNING, LogBuilder, combine
+from analysis.ingest.model import FileResult, split_by_file
+from analysis.ingest.quality import WARNING, LogBuilder
 from analysis.ingest.spec import CIN_ELEMENTS, TableSpec
 from analysis.ingest.ssda903 import YEAR_FOLDER, check_year_label
 from analysis.ingest.validate import Checked, check_table
@@ -441,25 +441,16 @@ def _split(
     entry_tagged = entries["row"].to_numpy(dtype=np.int64)
     entry_file = entry_tagged >> _FILE_SHIFT
     quarantined = np.bincount(file_of[checked.quarantined], minlength=len(files))
-    out = []
-    for i, (shown, year, _, warnings) in enumerate(files):
-        logs = [warnings] if spec.processed == TABLES[0] else []
-        mine = entry_file == i
-        if mine.any():
-            own = entries.loc[mine].copy()
-            own["file"] = shown
-            own["row"] = pd.array(entry_tagged[mine] & low, dtype="Int64")
-            logs.append(own.reset_index(drop=True))
-        out.append(
-            FileResult(
-                file=shown,
-                spec=spec,
-                la_code=la_code,
-                collection_year=year,
-                rows_in=sizes[i],
-                data=data.iloc[starts[i] : starts[i + 1]].reset_index(drop=True),
-                log=combine(logs),
-                quarantined=int(quarantined[i]),
-            )
-        )
-    return out
+    first = spec.processed == TABLES[0]  # a file's warnings are logged with its first table
+    return split_by_file(
+        data,
+        entries,
+        files=[(shown, year, warnings if first else None) for shown, year, _, warnings in files],
+        spec=spec,
+        la_code=la_code,
+        starts=starts,
+        sizes=sizes,
+        quarantined=quarantined,
+        entry_file=entry_file,
+        entry_rows=entry_tagged & low,
+    )

@@ -18,8 +18,8 @@ import pandas as pd
 from analysis.errors import InputError
 from analysis.ingest import consistency
 from analysis.ingest.csvfile import header_names, read_csv, recognise
-from analysis.ingest.model import FileResult
-from analysis.ingest.quality import WARNING, LogBuilder, combine
+from analysis.ingest.model import FileResult, split_by_file
+from analysis.ingest.quality import WARNING, LogBuilder
 from analysis.ingest.spec import TableSpec
 from analysis.ingest.validate import check_table
 
@@ -177,24 +177,15 @@ def _check_together(raws: list, spec: TableSpec, la_code: str, key: bytes) -> li
     entry_pos = entries["row"].to_numpy(dtype=np.int64)
     entry_file = file_of[entry_pos]
     quarantined = np.bincount(file_of[checked.quarantined], minlength=len(raws))
-    out = []
-    for i, (shown, _, warnings) in enumerate(raws):
-        logs = [warnings]
-        if (entry_file == i).any():
-            mine = entries.loc[entry_file == i].copy()
-            mine["file"] = shown
-            mine["row"] = pd.array(line_of[entry_pos[entry_file == i]], dtype="Int64")
-            logs.append(mine.reset_index(drop=True))
-        out.append(
-            FileResult(
-                file=shown,
-                spec=spec,
-                la_code=la_code,
-                collection_year=None,
-                rows_in=sizes[i],
-                data=data.iloc[starts[i] : starts[i + 1]].reset_index(drop=True),
-                log=combine(logs),
-                quarantined=int(quarantined[i]),
-            )
-        )
-    return out
+    return split_by_file(
+        data,
+        entries,
+        files=[(shown, None, warnings) for shown, _, warnings in raws],
+        spec=spec,
+        la_code=la_code,
+        starts=starts,
+        sizes=sizes,
+        quarantined=quarantined,
+        entry_file=entry_file,
+        entry_rows=line_of[entry_pos],
+    )
