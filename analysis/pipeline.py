@@ -62,9 +62,9 @@ class NotebookFailed(UserFacingError):
 
 
 @contextmanager
-def step(name: str, number: int, total: int, report: str = "") -> Iterator[None]:
-    """Log the start and the duration of one build step (of ``report``, when given)."""
-    where = f"{report} {number}/{total}" if report else f"{number}/{total}"
+def step(name: str, number: int, total: int, report: str) -> Iterator[None]:
+    """Log the start and the duration of one build step of ``report``."""
+    where = f"{report} {number}/{total}"
     log.info("[%s] %s ...", where, name)
     t0 = time.perf_counter()
     yield

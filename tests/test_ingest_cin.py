@@ -307,7 +307,7 @@ def test_census_files_checked_together_as_if_alone(tmp_path: Path) -> None:
     alone = [
         r
         for path in paths
-        for r in cin.read_file(path, specs, raw_dir=raw, la_code="806", key=key, known=known)
+        for r in cin.read_files([path], specs, raw_dir=raw, la_code="806", key=key, known=known)
     ]
     assert len(together) == len(alone) == 3 * len(cin.TABLES)
     for got, want in zip(together, alone, strict=True):

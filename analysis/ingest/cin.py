@@ -296,19 +296,6 @@ def year_of(path: Path, raw: CinRows, shown: str) -> str:
     )
 
 
-def read_file(
-    path: Path,
-    specs: dict[str, TableSpec],
-    *,
-    raw_dir: Path,
-    la_code: str,
-    key: bytes,
-    known: set[str],
-) -> list[FileResult]:
-    """Read, check and type one CIN census file: one :class:`FileResult` per table."""
-    return read_files([path], specs, raw_dir=raw_dir, la_code=la_code, key=key, known=known)
-
-
 def _file_warnings(path: Path, raw: CinRows, shown: str, la_code: str, year: str) -> pd.DataFrame:
     """The file-level checks of a CIN census file: its LA, ReferenceDate and unknown elements.
 
