@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import adoption, cla, cp, iro
 from analysis.ingest import run_ingest
 from analysis.ingest.run import IngestResult
 from analysis.io import load_manifest, load_table
 from analysis.quality import dq_reasons, dq_summary
+
+# The metric packages (scipy, matplotlib and all) are imported by ``metrics`` after ingest, not
+# here: ingest's worker processes are spawned, and each would import this module again.
 
 
 class Clock:
@@ -42,6 +44,8 @@ class Clock:
 
 def cla_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
     """Every CLA measure of notebook 10_cla, for the period and the year before."""
+    from analysis import cla
+
     prev_ps, prev_pe = ps - pd.DateOffset(years=1), pe - pd.DateOffset(years=1)
     episodes = load_table(processed, "episodes", las)
     children = load_table(processed, "children", las)
@@ -72,6 +76,8 @@ def cla_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timest
 
 def cp_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
     """Every child protection measure of notebook 20_cp."""
+    from analysis import cp
+
     prev_ps, prev_pe = ps - pd.DateOffset(years=1), pe - pd.DateOffset(years=1)
     plans = load_table(processed, "cp_plans", las)
     s47 = load_table(processed, "s47", las)
@@ -92,6 +98,8 @@ def cp_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timesta
 
 def iro_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
     """The IRO activity tables of notebook 30_iro_activity."""
+    from analysis import iro
+
     caseload = load_table(processed, "iro_caseload", las)
     irp = load_table(processed, "irp", las)
     out = {}
@@ -104,6 +112,8 @@ def iro_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timest
 
 def adoption_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timestamp) -> dict:
     """The adoption measures of notebook 40_adoption (per council, pooled and three periods)."""
+    from analysis import adoption
+
     episodes = load_table(processed, "episodes", las)
     placed = load_table(processed, "placed_adoption", las)
     ad1 = load_table(processed, "ad1", las)
@@ -145,6 +155,8 @@ GROUPS = ("cla", "cp", "adoption", "iro")
 
 def metrics(args: argparse.Namespace, las: list[str], clock: Clock) -> dict:
     """Every metric group, ``--metric-workers`` at a time (forked processes, like the notebooks)."""
+    from analysis import adoption, cla, cp, iro  # noqa: F401 - once, before the workers fork
+
     outputs: dict = {}
     cpu: dict[str, float] = {}
     if args.metric_workers == 1:
@@ -189,6 +201,8 @@ def run(args: argparse.Namespace) -> dict:
     if args.dump:
         with open(args.dump, "wb") as fh:
             pickle.dump(outputs, fh)
+    from analysis import cla
+
     counts = result.counts
     rows = {
         table: sum(n for k, n in counts.items() if k.endswith("/" + table))

@@ -332,7 +332,12 @@ def test_windows_1252_csv_is_read(tmp_path: Path) -> None:
 
 
 def test_plain_csv_read_by_pyarrow_as_by_pandas(tmp_path: Path) -> None:
-    """A plain CSV (no quotes, LF or CRLF) reads the same by pyarrow; others are left to pandas."""
+    """A plain CSV (no quotes, LF or CRLF) reads the same by pyarrow; others are left to pandas.
+
+    Values are stripped as ``str.strip`` strips them: in Arrow when the column is ASCII (tab,
+    vertical tab, form feed and the separators 0x1c-0x1f included), in Python otherwise (a
+    no-break space or an ideographic space).
+    """
     from analysis.ingest import csvfile
 
     names = ["CHILD", "DECOM", "RNE"]
@@ -340,11 +345,23 @@ def test_plain_csv_read_by_pyarrow_as_by_pandas(tmp_path: Path) -> None:
     crlf = tmp_path / "crlf.csv"
     crlf.write_bytes(b"CHILD,DECOM,RNE\r\n007,01/04/2023,S\r\n")
     blank = write(tmp_path / "blank.csv", "CHILD,DECOM,RNE\n\n007,01/04/2023,S\n")
-    for path in (plain, crlf, blank):
-        pd.testing.assert_frame_equal(
-            csvfile._read_plain(path, names),
-            csvfile._read_text(path, "utf-8-sig", names).fillna(""),  # as read_csv fills
-        )
+    ascii_space = write(
+        tmp_path / "ascii.csv", "CHILD,DECOM,RNE\n\t007\x0b,\x1c01/04/2023\x1f,\x0cS\n, \t,\n"
+    )
+    unicode_space = write(
+        tmp_path / "unicode.csv", "CHILD,DECOM,RNE\n\u00a0007\u3000,01/04/2023,S\u2003\n\u00a0,,\n"
+    )
+    for path in (plain, crlf, blank, ascii_space, unicode_space):
+        by_arrow, filled_arrow = csvfile._strip_plain(csvfile._read_plain(path, names))
+        by_pandas, filled_pandas = csvfile._strip_text(csvfile._read_text(path, "utf-8-sig", names))
+        pd.testing.assert_frame_equal(by_arrow, by_pandas)
+        assert filled_arrow.tolist() == filled_pandas.tolist(), path.name
+    got = csvfile.read_csv(ascii_space, "ascii.csv", upper=True)
+    assert got.frame.values.tolist() == [["007", "01/04/2023", "S"]]
+    assert got.lines.tolist() == [2]  # line 3 holds only whitespace
+    got = csvfile.read_csv(unicode_space, "unicode.csv", upper=True)
+    assert got.frame.values.tolist() == [["007", "01/04/2023", "S"]]
+    assert got.lines.tolist() == [2]
     quoted = write(tmp_path / "quoted.csv", 'CHILD,DECOM,RNE\n"007",01/04/2023,S\n')
     short = write(tmp_path / "short.csv", "CHILD,DECOM,RNE\n007,01/04/2023\n")  # pandas pads
     spaces = write(tmp_path / "spaces.csv", "CHILD,DECOM,RNE\n   \n007,01/04/2023,S\n")

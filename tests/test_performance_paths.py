@@ -4,7 +4,9 @@
   ingest in one process;
 - the SSDA903 tables of several returns checked together give the same rows, log entries (file
   and line) and counts as each file checked alone;
-- the generator in worker processes writes byte-identical files.
+- the generator in worker processes writes byte-identical files;
+- tables are staged while LAs are read: an input error in any LA leaves the earlier outputs as
+  they were.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from ingest_fixtures import KEY, REFERENCE_DIR, ssda903_fixture, write_key
 
+from analysis.errors import InputError
 from analysis.ingest import run_ingest, ssda903
+from analysis.ingest.run import STAGING
 from analysis.ingest.spec import load_specs
 from analysis.synthetic import generate
 
@@ -52,6 +57,23 @@ def test_ingest_in_workers_writes_what_one_process_writes(tmp_path: Path) -> Non
             assert value == b[name], name
     assert one.totals == two.totals
     assert one.totals["rows_quarantined"] > 0  # the fixture's bad rows are in both logs
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_input_error_in_one_la_writes_nothing(tmp_path: Path, workers: int) -> None:
+    raw = _two_las(tmp_path / "raw")
+    key = write_key(tmp_path / "key")
+    out = tmp_path / "processed"
+    run_ingest(raw, out, REFERENCE_DIR, key, workers=workers)
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    (out / STAGING / "805").mkdir(parents=True)  # as a run stopped part way would leave it
+    (out / STAGING / "805" / "episodes.parquet").write_bytes(b"half written")
+    (raw / "806" / "cin_census").mkdir()
+    (raw / "806" / "cin_census" / "2023-24.xml").write_text("<Message><Children>", "utf-8")
+    with pytest.raises(InputError, match="806/cin_census/2023-24.xml"):
+        run_ingest(raw, out, REFERENCE_DIR, key, workers=workers)
+    assert not (out / STAGING).exists()
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
 
 
 def test_returns_checked_together_as_if_alone(tmp_path: Path) -> None:

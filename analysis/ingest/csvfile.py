@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.errors import InputError
@@ -95,7 +96,11 @@ def _read_text(path: Path, encoding: str, names: list[str]) -> pd.DataFrame:
     )
 
 
-def _read_plain(path: Path, names: list[str]) -> pd.DataFrame | None:
+#: The characters :meth:`str.strip` removes from ASCII text (``chr(i).isspace()`` for i < 128).
+ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def _read_plain(path: Path, names: list[str]) -> pa.Table | None:
     """Every value of a plain UTF-8 CSV as text, read by pyarrow; None if the file is not plain.
 
     Plain: valid UTF-8, no quote character, lines ending LF or CRLF (no lone CR), every line
@@ -107,7 +112,7 @@ def _read_plain(path: Path, names: list[str]) -> pd.DataFrame | None:
     if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
         return None
     try:
-        table = pacsv.read_csv(
+        return pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
@@ -119,10 +124,39 @@ def _read_plain(path: Path, names: list[str]) -> pd.DataFrame | None:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    return pd.DataFrame(
-        {name: table.column(name).to_numpy(zero_copy_only=False) for name in names},
-        columns=names,
-    )
+
+
+def _stripped_column(column: pa.ChunkedArray) -> np.ndarray:
+    """One column's values with surrounding whitespace removed, as :meth:`str.strip` does.
+
+    An ASCII column is trimmed by Arrow (the same characters as :meth:`str.strip`); a column
+    with any other character is stripped in Python, whose idea of Unicode whitespace is the
+    contract.
+    """
+    if pc.all(pc.string_is_ascii(column)).as_py() is not False:
+        return pc.utf8_trim(column, characters=ASCII_WHITESPACE).to_numpy(zero_copy_only=False)
+    values = column.to_numpy(zero_copy_only=False)
+    out = np.empty(len(values), dtype=object)
+    out[:] = [v.strip() for v in values]
+    return out
+
+
+def _strip_plain(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
+    """Stripped values of a table read by :func:`_read_plain`, and which lines are not blank."""
+    columns = {name: _stripped_column(table.column(name)) for name in table.column_names}
+    blank = np.ones(table.num_rows, dtype=bool)
+    for values in columns.values():
+        blank &= values == ""
+    frame = pd.DataFrame(columns, columns=table.column_names)
+    return frame, ~blank
+
+
+def _strip_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Stripped values of a frame read by :func:`_read_text`, and which lines are not blank."""
+    values = frame.fillna("").to_numpy(dtype=object)
+    stripped = np.empty(values.shape, dtype=object)
+    stripped.ravel()[:] = [v.strip() for v in values.ravel()]
+    return pd.DataFrame(stripped, columns=frame.columns), (stripped != "").any(axis=1)
 
 
 def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
@@ -146,7 +180,7 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
     plain = _read_plain(path, names) if encoding == ENCODINGS[0] else None
     try:
         try:
-            frame = _read_text(path, encoding, names) if plain is None else plain
+            frame = _read_text(path, encoding, names) if plain is None else None
         except UnicodeDecodeError:
             if encoding in (ENCODINGS[-1], "utf-16"):
                 raise InputError(shown, "cannot be decoded as UTF-8 or Windows-1252 text") from None
@@ -163,11 +197,9 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
         raise InputError(shown, f"cannot be read as CSV ({err})") from None
     if encoding != ENCODINGS[0]:
         log.warning("%s is not UTF-8; read as %s", shown, encoding)
-    values = frame.fillna("").to_numpy(dtype=object)
-    stripped = np.empty(values.shape, dtype=object)
-    stripped.ravel()[:] = [v.strip() for v in values.ravel()]
-    filled = (stripped != "").any(axis=1)  # wholly blank lines are not rows
-    frame = pd.DataFrame(stripped[filled], columns=frame.columns)
+    frame, filled = _strip_plain(plain) if frame is None else _strip_text(frame)
+    if not filled.all():  # wholly blank lines are not rows
+        frame = frame[filled].reset_index(drop=True)
     lines = pd.Series(np.flatnonzero(filled) + 2)  # the header is line 1
     return RawCsv(frame=frame, lines=lines, encoding=encoding)
 

@@ -11,6 +11,10 @@ data/README.md; the order of work is:
 4. clean ``processed_dir`` of earlier outputs and write the tables, ``dq_log.csv``,
    ``ingest_summary.csv`` and ``manifest.json``.
 
+Steps 2 and 3 run one LA at a time (in worker processes for a large pool), and each LA's tables
+are written as soon as it is done, into ``processed_dir/.ingest-staging``; they are moved into
+place only once every LA has been read, so a run stopped by an input error writes nothing.
+
 Every raw row ends up processed, superseded or quarantined, and ``ingest_summary.csv`` shows it
 for each file (``rows_in = rows_processed + rows_superseded + rows_quarantined``).
 """
@@ -22,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +55,7 @@ SYNTHETIC_MARKER = "SYNTHETIC"
 DQ_LOG = "dq_log.csv"
 SUMMARY = "ingest_summary.csv"
 MANIFEST = "manifest.json"
+STAGING = ".ingest-staging"  # tables written while a run reads, moved into place at its end
 SUMMARY_COLUMNS = [
     "file",
     "table",
@@ -125,10 +131,26 @@ class _Job:
 
 @dataclass
 class _UnitOutput:
-    """What reading one LA's files (or the agency's) gives: see :func:`_ingest_unit`."""
+    """What reading one LA's files (or the agency's) gives: see :func:`_ingest_unit`.
 
-    results: list[FileResult]
-    tables: dict[str, tuple[pa.Table, TableSpec]]
+    Attributes
+    ----------
+    summary
+        The unit's lines of ``ingest_summary.csv``.
+    log
+        The unit's entries of ``dq_log.csv``, each file's in line order.
+    counts
+        Rows of each processed table written (staged) for the unit.
+    cin_files
+        ``(collection year, file)`` of each of the unit's CIN census files.
+    error
+        An input or parameter problem, as data (raised again by the main process).
+    """
+
+    summary: pd.DataFrame | None = None
+    log: pd.DataFrame | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    cin_files: list[tuple[str, str]] = field(default_factory=list)
     error: tuple | None = None
 
 
@@ -333,18 +355,16 @@ def _check_dirs(raw_dir: Path, processed_dir: Path) -> None:
         )
 
 
-def _cin_years(results: list[FileResult], la: str) -> list[str]:
+def _cin_years(cin_files: list[tuple[str, str]], la: str) -> list[str]:
     """Collection years of an LA's CIN census files; two files for one year is an error."""
     seen: dict[str, str] = {}
-    for res in results:
-        if res.la_code == la and res.spec.processed == "cin_children":
-            year = res.collection_year or ""
-            if year in seen:
-                raise InputError(
-                    f"{la}/cin_census",
-                    f"two files hold the CIN census for {year}: {seen[year]} and {res.file}",
-                )
-            seen[year] = res.file
+    for year, file in cin_files:
+        if year in seen:
+            raise InputError(
+                f"{la}/cin_census",
+                f"two files hold the CIN census for {year}: {seen[year]} and {file}",
+            )
+        seen[year] = file
     return sorted(seen)
 
 
@@ -371,27 +391,39 @@ def _summary(results: list[FileResult]) -> pd.DataFrame:
     return summary
 
 
-def _dq_log(results: list[FileResult], ignored: list[str]) -> pd.DataFrame:
-    """``dq_log.csv``: ignored files first, then each file's entries in line order."""
-    n = len(ignored)
-    logs = [
-        pd.DataFrame(
-            {
-                "file": ignored,
-                "row": pd.array([None] * n, dtype="Int64"),
-                "field": [""] * n,
-                "value": [""] * n,
-                "reason": ["not a file type ingest reads; ignored"] * n,
-                "action": [WARNING] * n,
-            }
-        )
-    ]
+def _combine_summaries(summaries: list[pd.DataFrame]) -> pd.DataFrame:
+    """The units' summaries (:func:`_summary`) as one ``ingest_summary.csv``."""
+    summary = pd.concat(summaries, ignore_index=True)
+    for c in TOTALS:
+        summary[c] = summary[c].astype("int64")
+    return summary
+
+
+def _file_logs(results: list[FileResult]) -> pd.DataFrame:
+    """The data-quality log entries of ``results``: each file's in line order."""
+    logs = []
     for r in results:
         lg = r.log
         if len(lg):
             lg = lg.iloc[lg["row"].fillna(0).astype("int64").argsort(kind="stable")]
         logs.append(lg)
-    return combine(logs).reset_index(drop=True)[LOG_COLUMNS]
+    return combine(logs)
+
+
+def _dq_log(unit_logs: list[pd.DataFrame], ignored: list[str]) -> pd.DataFrame:
+    """``dq_log.csv``: ignored files first, then each unit's entries (:func:`_file_logs`)."""
+    n = len(ignored)
+    ignored_log = pd.DataFrame(
+        {
+            "file": ignored,
+            "row": pd.array([None] * n, dtype="Int64"),
+            "field": [""] * n,
+            "value": [""] * n,
+            "reason": ["not a file type ingest reads; ignored"] * n,
+            "action": [WARNING] * n,
+        }
+    )
+    return combine([ignored_log, *unit_logs]).reset_index(drop=True)[LOG_COLUMNS]
 
 
 #: Below this many bytes of raw files (about 10 s of reading), or with one LA, ingest reads the
@@ -400,12 +432,14 @@ def _dq_log(results: list[FileResult], ignored: list[str]) -> pd.DataFrame:
 PARALLEL_MIN_BYTES = 128 * 1024 * 1024
 
 
-def _ingest_unit(jobs: list[_Job], done: Callable[[int], object] | None = None) -> _UnitOutput:
+def _ingest_unit(
+    jobs: list[_Job], staging: Path, done: Callable[[int], object] | None = None
+) -> _UnitOutput:
     """Read, check and de-duplicate the files of one LA (or of the agency).
 
-    Each table of the LA is de-duplicated over its files (the latest return wins) and returned
-    as Arrow; the file results keep their counts and data-quality log but not their rows.
-    ``done`` is called after each job with the number of files it read.
+    Each table of the LA is de-duplicated over its files (the latest return wins) and written
+    to ``staging/<unit>/<table>.parquet``; what comes back is the unit's summary lines and
+    data-quality log. ``done`` is called after each job with the number of files it read.
     """
     results: list[FileResult] = []
     for job in jobs:
@@ -417,24 +451,31 @@ def _ingest_unit(jobs: list[_Job], done: Callable[[int], object] | None = None) 
     groups: dict[str, list[FileResult]] = {}
     for res in results:
         groups.setdefault(res.spec.processed, []).append(res)
-    tables: dict[str, tuple[pa.Table, TableSpec]] = {}
+    counts: dict[str, int] = {}
     for table, group in sorted(groups.items()):
         group.sort(key=lambda r: (r.collection_year or "", r.file))
         spec = group[0].spec
-        tables[table] = (_to_arrow(_conform(deduplicate(group), spec), spec), spec)
-    for res in results:
-        res.data = res.data.iloc[:0]
-    return _UnitOutput(results=results, tables=tables)
+        data = _to_arrow(_conform(deduplicate(group), spec), spec)
+        _write_parquet(data, staging / jobs[0].unit / f"{table}.parquet")
+        counts[table] = data.num_rows
+    return _UnitOutput(
+        summary=_summary(results),
+        log=_file_logs(results),
+        counts=counts,
+        cin_files=[
+            (r.collection_year or "", r.file) for r in results if r.spec.processed == "cin_children"
+        ],
+    )
 
 
-def _ingest_unit_in_worker(jobs: list[_Job]) -> _UnitOutput:
+def _ingest_unit_in_worker(jobs: list[_Job], staging: Path) -> _UnitOutput:
     """:func:`_ingest_unit` in a worker process: a problem with the input comes back as data."""
     try:
-        return _ingest_unit(jobs)
+        return _ingest_unit(jobs, staging)
     except InputError as err:
-        return _UnitOutput([], {}, error=("input", err.file, err.reason, err.row, err.field))
+        return _UnitOutput(error=("input", err.file, err.reason, err.row, err.field))
     except ParameterError as err:
-        return _UnitOutput([], {}, error=("parameter", str(err)))
+        return _UnitOutput(error=("parameter", str(err)))
 
 
 def _raise(error: tuple) -> None:
@@ -453,9 +494,11 @@ def _workers(requested: int | None, units: dict[str, list[_Job]]) -> int:
 
 
 def _run_units(
-    units: dict[str, list[_Job]], workers: int, progress: bool
+    units: dict[str, list[_Job]], staging: Path, workers: int, progress: bool
 ) -> dict[str, _UnitOutput]:
-    """Ingest every unit, in worker processes when ``workers`` > 1; outputs in unit order.
+    """Ingest every unit into ``staging``, in worker processes when ``workers`` > 1.
+
+    Outputs are in unit order.
 
     Workers are started with ``spawn`` (fresh interpreters), which is safe from a Jupyter
     kernel and the same on Windows, macOS and Linux. An input error is raised for the first
@@ -466,12 +509,14 @@ def _run_units(
     outputs: dict[str, _UnitOutput] = {}
     if workers <= 1:
         for name, jobs in units.items():
-            outputs[name] = _ingest_unit(jobs, bar.update)
+            outputs[name] = _ingest_unit(jobs, staging, bar.update)
         bar.close()
         return outputs
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {name: pool.submit(_ingest_unit_in_worker, jobs) for name, jobs in units.items()}
+        futures = {
+            name: pool.submit(_ingest_unit_in_worker, jobs, staging) for name, jobs in units.items()
+        }
         for name, future in futures.items():
             outputs[name] = future.result()
             bar.update(sum(job.files for job in units[name]))
@@ -545,18 +590,21 @@ def run_ingest(
     units: dict[str, list[_Job]] = {}
     for job in jobs:
         units.setdefault(job.unit, []).append(job)
-    outputs = _run_units(units, _workers(workers, units), progress)
-    results = [r for out in outputs.values() for r in out.results]
-    for la in las:
-        years[la]["cin_census"] = _cin_years(results, la)
-    tables = {
-        (unit, table): value for unit, out in outputs.items() for table, value in out.tables.items()
-    }
-    tables = dict(sorted(tables.items()))
-
-    summary = _summary(results)
-    dq_log = _dq_log(results, ignored)
-    counts = {f"{la}/{table}": data.num_rows for (la, table), (data, _) in tables.items()}
+    staging = processed_dir / STAGING
+    shutil.rmtree(staging, ignore_errors=True)  # left by a run that was stopped
+    try:
+        outputs = _run_units(units, staging, _workers(workers, units), progress)
+        for la in las:
+            years[la]["cin_census"] = _cin_years(outputs[la].cin_files if la in outputs else [], la)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    tables = sorted(
+        (unit, table, n) for unit, out in outputs.items() for table, n in out.counts.items()
+    )
+    counts = {f"{unit}/{table}": n for unit, table, n in tables}
+    summary = _combine_summaries([out.summary for out in outputs.values()])
+    dq_log = _dq_log([out.log for out in outputs.values()], ignored)
     if sum(counts.values()) != int(summary["rows_processed"].sum()):  # pragma: no cover - a bug
         raise RuntimeError("ingest lost rows: processed tables and summary disagree")
     manifest = {
@@ -569,8 +617,12 @@ def run_ingest(
 
     clean_processed_dir(processed_dir, specs)
     processed_dir.mkdir(parents=True, exist_ok=True)
-    for (la, table), (data, _) in tables.items():
-        _write_parquet(data, processed_dir / la / f"{table}.parquet")
+    for unit in outputs:
+        if (staging / unit).is_dir():
+            (processed_dir / unit).mkdir(exist_ok=True)
+            for path in sorted((staging / unit).iterdir()):
+                path.replace(processed_dir / unit / path.name)
+    shutil.rmtree(staging, ignore_errors=True)
     dq_log.to_csv(processed_dir / DQ_LOG, index=False)
     summary.to_csv(processed_dir / SUMMARY, index=False)
     (processed_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
