@@ -46,6 +46,12 @@ _SUB_ELEMENTS = {
     "ChildProtectionPlans": "cp_plans",
 }
 _HEADER_FIELDS = ("Year", "ReferenceDate", "LEA", "Collection")
+#: The elements that hold rows (``<Child>``'s parts, the sub-elements of ``<CINdetails>`` and the
+#: reviews): :func:`_read_child` does not check their names against the schema.
+_ROW_PARTS = frozenset(
+    {"Child", "ChildIdentifiers", "ChildCharacteristics", "CINdetails", "Reviews", "CPPreviewDate"}
+    | _SUB_ELEMENTS.keys()
+)
 TABLES = ("cin_children", "cin_episodes", "cin_plans", "s47", "cp_plans", "cp_reviews")
 _TAG = attrgetter("tag")
 
@@ -60,16 +66,22 @@ class _Rows:
         self.rows: list[int] = []
         self._append = [(f, self.values[f].append, self.at[f].append) for f in fields]
 
-    def add(self, row: int, found: dict[str, tuple[str, int]], copied: dict[str, str]) -> None:
+    def add(self, row: int, found: dict[str, etree._Element], copied: dict[str, str]) -> None:
+        """Add the row whose element starts at line ``row``.
+
+        A field is the stripped text of its element in ``found``, at that element's line; else
+        its value in ``copied`` (else empty), at the row's line.
+        """
         self.rows.append(row)
         for f, value, at in self._append:
-            hit = found.get(f)
-            if hit is None:
+            el = found.get(f)
+            if el is None:
                 value(copied.get(f, ""))
                 at(row)
             else:
-                value(hit[0])
-                at(hit[1])
+                text = el.text
+                value(text.strip() if text else "")
+                at(el.sourceline)
 
 
 @dataclass
@@ -82,61 +94,95 @@ class CinRows:
     unknown: dict[str, int] = field(default_factory=dict)
 
 
-def _text(elem: etree._Element) -> str:
-    return (elem.text or "").strip()
+def _text(elem: etree._Element | None) -> str:
+    """The stripped text of an element (empty if none)."""
+    if elem is None:
+        return ""
+    text = elem.text
+    return text.strip() if text else ""
 
 
-def _read_child(child: etree._Element, out: CinRows) -> None:
-    """Turn one complete ``<Child>`` into rows."""
+def _all_known(elem: etree._Element, known: set[str]) -> bool:
+    """Whether every element of ``elem``'s subtree is in the schema."""
+    return set(map(_TAG, elem.iter())) <= known
+
+
+def _read_child(child: etree._Element, out: CinRows, known: set[str]) -> bool:
+    """Turn one complete ``<Child>`` into rows.
+
+    A row's fields are the childless elements directly under its element (the last one of each
+    name), else values copied from its parents. Returns whether the names of the fields met are
+    in the schema ``known`` and so is every element of the other subtrees met (elements that
+    are neither a row's element nor a field). The names of the rows' elements themselves
+    (:data:`_ROW_PARTS`) are not checked.
+    """
     first = child.sourceline
-    found: dict[str, tuple[str, int]] = {}
+    found: dict[str, etree._Element] = {}
     details = []
+    odd = []  # elements that are neither a row's element nor a field: checked whole
     for part in child:
         tag = part.tag
         if tag == "ChildIdentifiers" or tag == "ChildCharacteristics":
             for leaf in part:
-                if not len(leaf):
-                    found[leaf.tag] = ((leaf.text or "").strip(), leaf.sourceline)
+                if len(leaf):
+                    odd.append(leaf)
+                else:
+                    found[leaf.tag] = leaf
         elif tag == "CINdetails":
             details.append(part)
-    child_id = found.get("LAchildID", ("", first))[0]
+        else:
+            odd.append(part)
+    all_known = known.issuperset(found)
+    child_id = _text(found.get("LAchildID"))
     tables = out.tables
     tables["cin_children"].add(first, found, {})
+    child_copied = {"LAchildID": child_id}
     for cin in details:
-        cin_found: dict[str, tuple[str, int]] = {}
+        cin_found: dict[str, etree._Element] = {}
         subs = []
         for el in cin:
             tag = el.tag
             if tag in _SUB_ELEMENTS:
                 subs.append(el)
-            elif not len(el):
-                cin_found[tag] = ((el.text or "").strip(), el.sourceline)
-        referral = cin_found.get("CINreferralDate", ("",))[0]
-        tables["cin_episodes"].add(cin.sourceline, cin_found, {"LAchildID": child_id})
+            elif len(el):
+                odd.append(el)
+            else:
+                cin_found[tag] = el
+        all_known = all_known and known.issuperset(cin_found)
+        tables["cin_episodes"].add(cin.sourceline, cin_found, child_copied)
+        if not subs:
+            continue
+        copied = {"LAchildID": child_id, "CINreferralDate": _text(cin_found.get("CINreferralDate"))}
         for sub in subs:
-            sub_found: dict[str, tuple[str, int]] = {}
+            sub_found: dict[str, etree._Element] = {}
             reviews = []
             for el in sub:
                 tag = el.tag
                 if tag == "Reviews":
-                    reviews.extend(r for r in el if r.tag == "CPPreviewDate")
-                elif not len(el):
-                    sub_found[tag] = ((el.text or "").strip(), el.sourceline)
+                    for r in el:
+                        if r.tag == "CPPreviewDate":
+                            reviews.append(r)
+                            if len(r):
+                                odd.append(r)
+                        else:
+                            odd.append(r)
+                elif len(el):
+                    odd.append(el)
+                else:
+                    sub_found[tag] = el
+            all_known = all_known and known.issuperset(sub_found)
             table = _SUB_ELEMENTS[sub.tag]
-            tables[table].add(
-                sub.sourceline, sub_found, {"LAchildID": child_id, "CINreferralDate": referral}
-            )
+            tables[table].add(sub.sourceline, sub_found, copied)
             if table == "cp_plans":
                 plan = len(tables["cp_plans"].rows) - 1
-                start = sub_found.get("CPPstartDate", ("",))[0]
+                start = _text(sub_found.get("CPPstartDate"))
+                plan_copied = {"LAchildID": child_id, "CPPstartDate": start}
                 for r in reviews:
-                    line = r.sourceline
-                    tables["cp_reviews"].add(
-                        line,
-                        {"CPPreviewDate": (_text(r), line)},
-                        {"LAchildID": child_id, "CPPstartDate": start},
-                    )
+                    tables["cp_reviews"].add(r.sourceline, {"CPPreviewDate": r}, plan_copied)
                     out.review_plan.append(plan)
+    if all_known and odd:
+        all_known = all(_all_known(el, known) for el in odd)
+    return all_known
 
 
 def _note_unknown(elem: etree._Element, known: set[str], out: CinRows, shown: str) -> None:
@@ -145,15 +191,22 @@ def _note_unknown(elem: etree._Element, known: set[str], out: CinRows, shown: st
     Raises
     ------
     InputError
-        An element uses an XML namespace.
+        An element uses an XML namespace, or the subtree holds an entity reference (``&name;``
+        of a DTD).
     """
-    tags = set(map(_TAG, elem.iter()))
-    if tags <= known:
+    if _all_known(elem, known):
         return
     for el in elem.iter():
         tag = el.tag
         if tag in known:
             continue
+        if not isinstance(tag, str):  # an entity reference, which the parser does not expand
+            raise InputError(
+                shown,
+                f"uses an entity reference ({el.text}); the CIN census contract defines no "
+                "entities (write the value itself)",
+                row=el.sourceline or elem.sourceline,
+            )
         if tag[:1] == "{":
             raise InputError(
                 shown,
@@ -201,6 +254,7 @@ def parse(
     out = CinRows(tables={t: _Rows(fields[t]) for t in TABLES})
     context = _parser(data)
     root_checked = False
+    rows_known = _ROW_PARTS <= known_elements
     try:
         for _, elem in context:
             if not root_checked:
@@ -209,8 +263,8 @@ def parse(
             if elem.tag != "Child":
                 out.header.setdefault(elem.tag, (_text(elem), elem.sourceline))
                 continue
-            _note_unknown(elem, known_elements, out, shown)
-            _read_child(elem, out)
+            if not _read_child(elem, out, known_elements) or not rows_known:
+                _note_unknown(elem, known_elements, out, shown)
             _drop(elem, known_elements, out, shown)
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position and err.position[0] else None
