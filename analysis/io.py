@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analysis.paths import resolve
 
@@ -21,12 +23,17 @@ def load_table(processed_dir: str | Path, table: str, la_codes: Iterable[str]) -
     returned and ``table_supplied`` says so.
     """
     base = resolve(processed_dir)
-    frames = [
-        pd.read_parquet(p) for la in la_codes if (p := base / str(la) / f"{table}.parquet").exists()
+    parts = [
+        pq.read_table(p) for la in la_codes if (p := base / str(la) / f"{table}.parquet").exists()
     ]
-    if not frames:
+    if not parts:
         return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    # One conversion to pandas of the joined Arrow tables: what pandas.read_parquet and concat
+    # give, in less time and memory. Ingest writes every LA's table with the same schema; a
+    # column of nulls only (written by other means) takes the type of the others.
+    if len(parts) > 1:
+        return pa.concat_tables(parts, promote_options="permissive").to_pandas()
+    return parts[0].to_pandas()
 
 
 def table_supplied(processed_dir: str | Path, table: str, la_codes: Iterable[str]) -> list[str]:

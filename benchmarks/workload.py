@@ -47,7 +47,8 @@ def cla_metrics(processed: Path, las: list[str], ps: pd.Timestamp, pe: pd.Timest
     from analysis import cla
 
     prev_ps, prev_pe = ps - pd.DateOffset(years=1), pe - pd.DateOffset(years=1)
-    episodes = load_table(processed, "episodes", las)
+    # annotated once for every measure (periods of care and placements), as notebook 10 does
+    episodes = cla.annotate_episodes(load_table(processed, "episodes", las))
     children = load_table(processed, "children", las)
     reviews = load_table(processed, "reviews", las)
     population = 1_000_000.0  # rates are not the point here; the same for every size
@@ -155,7 +156,6 @@ GROUPS = ("cla", "cp", "adoption", "iro")
 
 def metrics(args: argparse.Namespace, las: list[str], clock: Clock) -> dict:
     """Every metric group, ``--metric-workers`` at a time (forked processes, like the notebooks)."""
-    from analysis import adoption, cla, cp, iro  # noqa: F401 - once, before the workers fork
 
     outputs: dict = {}
     cpu: dict[str, float] = {}

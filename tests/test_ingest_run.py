@@ -188,6 +188,24 @@ def test_pseudonymise() -> None:
     assert pseudonymise_one("0042", "805", key) != pid("806", "0042")
 
 
+def test_pseudonymise_across_las_keys_and_input_types() -> None:
+    """Ids met again are looked up, not re-hashed: switching LA or key must not mix them up."""
+    key, other_key = bytes(range(32)), bytes(range(1, 33))
+    ids = pd.Series(["0042", "7"])
+    assert pseudonymise(ids, "806", key).tolist() == [pid("806", "0042"), pid("806", "7")]
+    assert pseudonymise(ids, "805", key).tolist() == [pid("805", "0042"), pid("805", "7")]
+    assert pseudonymise(ids, "806", key).tolist() == [pid("806", "0042"), pid("806", "7")]
+    assert pseudonymise(ids, "806", other_key).iloc[0] != pid("806", "0042")
+    mixed = pd.Series([42, None, "0042", float("nan")], dtype=object)  # not text: read as str
+    got = pseudonymise(mixed, "806", key)
+    assert got.iloc[0] == pid("806", "42") and got.iloc[2] == pid("806", "0042")
+    assert got.iloc[1] is None and got.iloc[3] is None
+    las = pd.Series(["806", "805", "806"])
+    got = pseudonymise(pd.Series(["0042", "0042", ""]), las, key)
+    assert got.tolist()[:2] == [pid("806", "0042"), pid("805", "0042")] and got.iloc[2] is None
+    assert pseudonymise(pd.Series([], dtype=object), "806", key).empty
+
+
 def test_processed_inside_raw_is_a_parameter_error(tmp_path: Path) -> None:
     raw = ssda903_fixture(tmp_path / "raw")
     with pytest.raises(ParameterError, match="processed_dir"):

@@ -5,6 +5,7 @@
 - the SSDA903 tables of several returns checked together give the same rows, log entries (file
   and line) and counts as each file checked alone;
 - the generator in worker processes writes byte-identical files;
+- ``load_table`` joins the LAs' tables in Arrow, giving what pandas reads and concatenates;
 - tables are staged while LAs are read: an input error in any LA leaves the earlier outputs as
   they were.
 """
@@ -23,6 +24,7 @@ from analysis.errors import InputError
 from analysis.ingest import run_ingest, ssda903
 from analysis.ingest.run import STAGING
 from analysis.ingest.spec import load_specs
+from analysis.io import load_table
 from analysis.synthetic import generate
 
 
@@ -74,6 +76,23 @@ def test_input_error_in_one_la_writes_nothing(tmp_path: Path, workers: int) -> N
         run_ingest(raw, out, REFERENCE_DIR, key, workers=workers)
     assert not (out / STAGING).exists()
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+def test_load_table_gives_what_pandas_reads_and_concatenates(tmp_path: Path) -> None:
+    raw = _two_las(tmp_path / "raw")
+    out = tmp_path / "processed"
+    run_ingest(raw, out, REFERENCE_DIR, write_key(tmp_path / "key"))
+    # an LA with no rows for a table, written by pandas (its text columns are of Arrow type null)
+    pd.read_parquet(out / "805" / "reviews.parquet").iloc[:0].to_parquet(
+        out / "805" / "reviews.parquet", index=False
+    )
+    tables = sorted({p.stem for p in out.glob("*/*.parquet")})
+    assert {"episodes", "children", "reviews"} <= set(tables)
+    for table in tables:
+        paths = [p for la in ("805", "806") if (p := out / la / f"{table}.parquet").exists()]
+        plain = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        pd.testing.assert_frame_equal(load_table(out, table, ["805", "806"]), plain)
+    assert load_table(out, "no_such_table", ["805"]).empty
 
 
 def test_returns_checked_together_as_if_alone(tmp_path: Path) -> None:

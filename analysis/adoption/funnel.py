@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 __all__ = ["FUNNEL_LEVELS", "binomial_limit", "funnel_limits", "funnel_position"]
 
@@ -54,6 +53,8 @@ def binomial_limit(n: float | np.ndarray, p0: float, q: float) -> np.ndarray:
     n_arr = np.asarray(n, dtype="float64")
     valid = n_arr >= 1
     size = np.where(valid, n_arr, 1.0)
+    from scipy.stats import binom  # scipy.stats takes half a second to import: only here
+
     r = binom.ppf(q, size, p0)
     upper_cdf = binom.cdf(r, size, p0)
     lower_cdf = binom.cdf(r - 1, size, p0)

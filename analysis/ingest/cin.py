@@ -313,7 +313,7 @@ def _check_root(root: etree._Element, shown: str) -> None:
 
 def _frame(rows: _Rows) -> tuple[pd.DataFrame, pd.Series, dict[str, np.ndarray]]:
     """Raw values, row lines and field lines of one table, for :func:`check_table`."""
-    values = pd.DataFrame({f: _objects(v) for f, v in rows.values.items()})
+    values = pd.DataFrame({f: _objects(v) for f, v in rows.values.items()}, copy=False)
     field_lines = {f: np.asarray(at, dtype=np.int64) for f, at in rows.at.items()}
     return values, pd.Series(np.asarray(rows.rows, dtype=np.int64)), field_lines
 

@@ -147,7 +147,7 @@ def _strip_plain(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
     blank = np.ones(table.num_rows, dtype=bool)
     for values in columns.values():
         blank &= values == ""
-    frame = pd.DataFrame(columns, columns=table.column_names)
+    frame = pd.DataFrame(columns, columns=table.column_names, copy=False)  # arrays are new
     return frame, ~blank
 
 

@@ -93,6 +93,32 @@ def pseudonymise_one(child: str, la_code: str, key: bytes) -> str:
     return _digest(key, f"{la_code}:{child}")
 
 
+class _OneLA:
+    """Pseudonymised ids of the LA read last (ingest reads one LA at a time).
+
+    Every table of an LA's returns repeats its children's ids; looking them up here is much
+    cheaper than hashing again. Only one LA is kept, so memory stays that of one LA.
+    """
+
+    def __init__(self) -> None:
+        self.owner: tuple[bytes, str] | None = None
+        self.ids: dict[str, str] = {}
+
+    def lookup(self, key: bytes, la_code: str, children: np.ndarray) -> list[str]:
+        if self.owner != (key, la_code):
+            self.owner, self.ids = (key, la_code), {}
+        ids = self.ids
+        out = [ids.get(c) for c in children]
+        for i, found in enumerate(out):
+            if found is None:
+                child = children[i]
+                out[i] = ids[child] = _digest(key, f"{la_code}:{child}")
+        return out
+
+
+_ONE_LA = _OneLA()
+
+
 def pseudonymise(children: pd.Series, la_code: str | pd.Series, key: bytes) -> pd.Series:
     """Pseudonymise a column of LA child ids; a blank id stays missing.
 
@@ -110,13 +136,18 @@ def pseudonymise(children: pd.Series, la_code: str | pd.Series, key: bytes) -> p
     pandas.Series
         Object dtype: the 16-character ids, None where the id was blank.
     """
-    children = children.fillna("").astype(str)
+    values = children.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "empty"):
+        values = children.fillna("").astype(str).to_numpy(dtype=object)
     if isinstance(la_code, pd.Series):
-        messages = la_code.fillna("").astype(str) + ":" + children
-        codes, uniques = pd.factorize(messages.to_numpy(dtype=object))
+        messages = la_code.fillna("").astype(str).to_numpy(dtype=object) + ":" + values
+        codes, uniques = pd.factorize(messages)
         ids = np.array([_digest(key, m) for m in uniques], dtype=object)
-    else:  # one LA: hash each distinct id once
-        codes, uniques = pd.factorize(children.to_numpy(dtype=object))
-        ids = np.array([_digest(key, f"{la_code}:{c}") for c in uniques], dtype=object)
-    out = np.where(children.to_numpy(dtype=object) == "", None, ids[codes] if len(codes) else ids)
+        out = np.where(values == "", None, ids[codes] if len(codes) else ids)
+    else:  # one LA: each distinct id looked up (or hashed) once
+        codes, uniques = pd.factorize(values)
+        ids = np.empty(len(uniques), dtype=object)
+        ids[:] = _ONE_LA.lookup(key, la_code, uniques)
+        ids[uniques == ""] = None
+        out = ids[codes]
     return pd.Series(out, index=children.index, dtype=object)

@@ -29,7 +29,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -513,13 +513,16 @@ def _run_units(
         bar.close()
         return outputs
     context = multiprocessing.get_context("spawn")
+    # Largest units first, so that the last ones to finish are small and the workers end together.
+    by_size = sorted(units, key=lambda name: -sum(job.size for job in units[name]))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {
-            name: pool.submit(_ingest_unit_in_worker, jobs, staging) for name, jobs in units.items()
+            name: pool.submit(_ingest_unit_in_worker, units[name], staging) for name in by_size
         }
-        for name, future in futures.items():
-            outputs[name] = future.result()
-            bar.update(sum(job.files for job in units[name]))
+        names = {future: name for name, future in futures.items()}
+        for future in as_completed(names):
+            bar.update(sum(job.files for job in units[names[future]]))
+        outputs = {name: futures[name].result() for name in units}
     bar.close()
     for out in outputs.values():
         if out.error is not None:

@@ -13,11 +13,14 @@ the next-steps table in :mod:`analysis.iro.next_steps`, tidy-to-wide display in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis.dates import in_period
+
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn
+    from matplotlib.figure import Figure
 
 HANDBOOK_RANGE = (50, 70)
 PLAN_TYPES = ("CLA", "CP", "dual", "none")
