@@ -283,6 +283,11 @@ def _local_jobs(
 
 def _conform(data: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """Give the processed table exactly the documented columns and dtypes (also when empty)."""
+    if list(data.columns) == list(spec.dtypes) and all(
+        str(data[col].dtype) == ("object" if dtype == "string" else dtype)
+        for col, dtype in spec.dtypes.items()
+    ):
+        return data  # already so (the usual case): no copy
     out = {}
     for col, dtype in spec.dtypes.items():
         values = data[col] if col in data.columns else pd.Series([None] * len(data), dtype=object)
