@@ -5,6 +5,7 @@ from analysis.dates import (
     add_months,
     add_working_days,
     age_at,
+    as_dates,
     collection_year,
     in_period,
     open_at,
@@ -70,3 +71,11 @@ def test_age_at_birthday_and_leap_day():
 def test_collection_year():
     assert collection_year("2024-03-31") == "2023-24"
     assert collection_year("2024-04-01") == "2024-25"
+
+
+def test_as_dates_keeps_a_datetime_column_and_converts_text() -> None:
+    dates = pd.Series(pd.to_datetime(["2024-02-29", None]))
+    assert as_dates(dates) is dates  # no copy
+    got = as_dates(pd.Series(["2024-02-29", None], dtype=object))
+    assert str(got.dtype) == "datetime64[ns]"
+    assert got.iloc[0] == pd.Timestamp(2024, 2, 29) and pd.isna(got.iloc[1])

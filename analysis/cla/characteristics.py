@@ -22,7 +22,7 @@ from analysis import codes as codelists
 from analysis.cla.flows import ceased_in_period, started_in_period
 from analysis.cla.looked_after import cla_at
 from analysis.cla.periods import SHORT_BREAK_LS, require_columns
-from analysis.dates import DateLike, to_timestamp
+from analysis.dates import DateLike, as_dates, to_timestamp
 
 __all__ = [
     "AGE_BANDS",
@@ -94,9 +94,9 @@ def age_on(dob: pd.Series, dates: pd.Series | DateLike) -> pd.Series:
     Same convention as :func:`analysis.dates.age_at`: a child is a year older on each birthday;
     one born on 29 February is a year older on 1 March in non-leap years. Missing dates give NA.
     """
-    dob = pd.to_datetime(dob)
+    dob = as_dates(dob)
     if isinstance(dates, pd.Series):
-        d = pd.to_datetime(dates)
+        d = as_dates(dates)
         years, month, day = d.dt.year, d.dt.month, d.dt.day
     else:
         t = to_timestamp(dates)
