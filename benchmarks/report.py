@@ -76,6 +76,12 @@ def e2e(data: dict) -> list[str]:
     return out
 
 
+def _runs(row: dict) -> str:
+    """`` (min-max of N)`` when the size was run several times (the row is the median run)."""
+    runs = row.get("wall_runs_s", [])
+    return f" ({min(runs)}-{max(runs)}, {len(runs)} runs)" if len(runs) > 1 else ""
+
+
 def scale(data: dict) -> list[str]:
     meta = data["machine"]
     out = [
@@ -90,7 +96,7 @@ def scale(data: dict) -> list[str]:
             f"| {r['councils']} | {r.get('raw_mb', '')} | {r['rows_in']:,} | "
             f"{r['rows_episodes']:,} | {r['rows_reviews']:,} | {r['rows_cp_plans']:,} | "
             f"{r.get('generate_wall_s', '')} | {r.get('generate_peak_rss_mb', '')} | "
-            f"{r['ingest_s']} | {r['metrics_s']} | {r['wall_s']} | {r['cpu_s']} | "
+            f"{r['ingest_s']} | {r['metrics_s']} | {r['wall_s']}{_runs(r)} | {r['cpu_s']} | "
             f"{r['peak_rss_mb']} |"
         )
     g = meta["growth"]

@@ -6,7 +6,8 @@ For each size, over five collection years (2020-21 to 2024-25):
 2. ``benchmarks/workload.py`` runs ingest and every metric the two reports compute, pooled over
    all councils, for one period (2023-24, and the ATV half-year 2024-25 H1), in a fresh
    process: time per stage, CPU time and peak memory of the process tree (worker processes
-   included).
+   included). ``--runs`` times (default 3), each from a fresh processed folder; the median run
+   (by wall time) is reported, with the wall time of every run.
 
 Councils: the five Tees Valley councils, then real DfE LA codes in order (the generator gives a
 council it has no calibration for a plausible default size). Growth is summarised as seconds
@@ -14,7 +15,7 @@ and MB per council and as the exponent b of time = a * councils^b between sizes 
 worse than linear). Raw data is kept in ``--workdir`` (default ``/tmp/csc-bench/scale``) and
 reused when it is already there for the same councils.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/scale.py [--sizes 1 10 50 150]``.
+Run: ``make bench`` or ``.venv/bin/python benchmarks/scale.py [--sizes 1 10 50 150] [--runs 3]``.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def exponent(rows: list[dict], key: str) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50, 150])
+    parser.add_argument(
+        "--runs", type=int, default=3, help="workload runs per size; the median run is reported"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/csc-bench/scale"))
     parser.add_argument("--reference-dir", type=Path, default=PROJ_ROOT.parent / "shared/reference")
     args = parser.parse_args(argv)
@@ -97,14 +101,20 @@ def main(argv: list[str] | None = None) -> int:
         codes = council_codes(n, reference)
         raw, gen = raw_data(work, codes)
         processed = work / f"processed-{n}"
-        shutil.rmtree(processed, ignore_errors=True)
         cmd = [PY, str(Path(__file__).with_name("workload.py")), "--raw", str(raw)]
         cmd += ["--processed", str(processed), "--reference", str(reference)]
         cmd += ["--key", str(work / "bench.key")]
-        m = check(run(cmd))
-        inner = json.loads(m.stdout.strip().splitlines()[-1])
+        measured = []
+        for _ in range(args.runs):  # each from a fresh processed folder
+            shutil.rmtree(processed, ignore_errors=True)
+            m = check(run(cmd))
+            measured.append((m, json.loads(m.stdout.strip().splitlines()[-1])))
+        measured.sort(key=lambda pair: pair[0].wall_s)
+        m, inner = measured[len(measured) // 2]  # the median run (by wall time)
         row = {
             "councils": n,
+            "runs": len(measured),
+            "wall_runs_s": [pair[0].wall_s for pair in measured],
             "wall_s": m.wall_s,
             "cpu_s": m.cpu_s,
             "peak_rss_mb": m.peak_rss_mb,
