@@ -22,6 +22,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
@@ -311,11 +312,19 @@ def _check_root(root: etree._Element, shown: str) -> None:
         )
 
 
-def _frame(rows: _Rows) -> tuple[pd.DataFrame, pd.Series, dict[str, np.ndarray]]:
-    """Raw values, row lines and field lines of one table, for :func:`check_table`."""
-    values = pd.DataFrame({f: _objects(v) for f, v in rows.values.items()}, copy=False)
-    field_lines = {f: np.asarray(at, dtype=np.int64) for f, at in rows.at.items()}
-    return values, pd.Series(np.asarray(rows.rows, dtype=np.int64)), field_lines
+def _frame(tables: list[_Rows]) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
+    """Raw values, row lines and field lines of one table's rows of several files, in order."""
+    fields = tables[0].fields
+    values = pd.DataFrame(
+        {f: _objects(list(chain.from_iterable(t.values[f] for t in tables))) for f in fields},
+        columns=list(fields),
+        copy=False,
+    )
+    rows = np.fromiter(chain.from_iterable(t.rows for t in tables), dtype=np.int64)
+    field_lines = {
+        f: np.fromiter(chain.from_iterable(t.at[f] for t in tables), dtype=np.int64) for f in fields
+    }
+    return values, rows, field_lines
 
 
 def _objects(values: list[str]) -> np.ndarray:
@@ -424,14 +433,13 @@ def read_files(
     plan_offsets = np.zeros(len(files), dtype=np.int64)
     for table in TABLES:
         spec = specs[table]
-        parts = [_frame(raw.tables[table]) for _, _, raw, _ in files]
-        sizes = [len(values) for values, _, _ in parts]
+        rows_of = [raw.tables[table] for _, _, raw, _ in files]
+        sizes = [len(rows.rows) for rows in rows_of]
         file_of = np.repeat(np.arange(len(files), dtype=np.int64), sizes)
         tag = file_of << _FILE_SHIFT
-        values = pd.concat([v for v, _, _ in parts], ignore_index=True)
-        real_lines = np.concatenate([lines.to_numpy() for _, lines, _ in parts])
+        values, real_lines, field_lines = _frame(rows_of)
         lines = pd.Series(tag | real_lines)
-        field_lines = {f: tag | np.concatenate([fl[f] for _, _, fl in parts]) for f in parts[0][2]}
+        field_lines = {f: tag | at for f, at in field_lines.items()}
         extra = []
         if table == "cp_reviews" and len(values):
             plan = np.concatenate(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.model import FileResult
+from analysis.ingest.model import FileResult, stack_frames
 from analysis.ingest.quality import QUARANTINED, LogBuilder, combine
 from analysis.ingest.spec import TableSpec
 
@@ -48,7 +48,7 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
     spec = results[0].spec
     sizes = [len(res.data) for res in results]
     years = [int(res.collection_year[:4]) if res.collection_year else 0 for res in results]
-    data = _stack([res.data for res in results])
+    data = stack_frames([res.data for res in results])
     file_of = np.repeat(np.arange(len(results), dtype=np.int64), sizes)
     line = data["_line"].to_numpy(dtype=np.int64)
     if not _in_order(file_of, line):
@@ -96,25 +96,6 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
         for i, n in enumerate(np.bincount(file_of[superseded], minlength=len(results))):
             results[i].superseded += int(n)
     return data.loc[keep & ~superseded].reset_index(drop=True)
-
-
-def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pandas.concat(frames, ignore_index=True)``, column by column when the dtypes agree.
-
-    Frames with the same columns and dtypes (the usual case: one table's files) are joined
-    column by column, which gives the same frame as ``concat`` without its scan of object
-    columns for missing values; other frames go through ``concat``.
-    """
-    first = frames[0]
-    if len(frames) == 1 or any(
-        not f.dtypes.equals(first.dtypes) or not f.columns.equals(first.columns) for f in frames
-    ):
-        return pd.concat(frames, ignore_index=True)
-    columns = {}
-    for col in first.columns:
-        parts = [f[col].array for f in frames]
-        columns[col] = type(parts[0])._concat_same_type(parts)
-    return pd.DataFrame(columns, columns=first.columns, copy=False)
 
 
 def _in_order(file_of: np.ndarray, line: np.ndarray) -> bool:
