@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.model import FileResult, stack_frames
+from analysis.ingest.model import FileResult
 from analysis.ingest.quality import QUARANTINED, LogBuilder, combine
 from analysis.ingest.spec import TableSpec
 
@@ -48,7 +48,7 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
     spec = results[0].spec
     sizes = [len(res.data) for res in results]
     years = [int(res.collection_year[:4]) if res.collection_year else 0 for res in results]
-    data = stack_frames([res.data for res in results])
+    data = pd.concat([res.data for res in results], ignore_index=True)
     file_of = np.repeat(np.arange(len(results), dtype=np.int64), sizes)
     line = data["_line"].to_numpy(dtype=np.int64)
     if not _in_order(file_of, line):

@@ -94,22 +94,3 @@ def split_by_file(
             )
         )
     return out
-
-
-def stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pandas.concat(frames, ignore_index=True)``, column by column when the dtypes agree.
-
-    Frames with the same columns and dtypes (the usual case: one table's files) are joined
-    column by column, which gives the same frame as ``concat`` without its scan of object
-    columns for missing values; other frames go through ``concat``.
-    """
-    first = frames[0]
-    if len(frames) == 1 or any(
-        not f.dtypes.equals(first.dtypes) or not f.columns.equals(first.columns) for f in frames
-    ):
-        return pd.concat(frames, ignore_index=True)
-    columns = {}
-    for col in first.columns:
-        parts = [f[col].array for f in frames]
-        columns[col] = type(parts[0])._concat_same_type(parts)
-    return pd.DataFrame(columns, columns=first.columns, copy=False)

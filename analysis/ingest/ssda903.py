@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.errors import InputError
 from analysis.ingest import consistency
 from analysis.ingest.csvfile import header_names, read_csv, recognise
-from analysis.ingest.model import FileResult, split_by_file, stack_frames
+from analysis.ingest.model import FileResult, split_by_file
 from analysis.ingest.quality import WARNING, LogBuilder
 from analysis.ingest.spec import TableSpec
 from analysis.ingest.validate import check_table
@@ -163,10 +163,9 @@ def _check_together(raws: list, spec: TableSpec, la_code: str, key: bytes) -> li
     then map each kept row and each log entry back to its file and its line in that file.
     """
     frames = [raw.frame for _, raw, _ in raws]
-    if len(frames) > 1 and any(not f.columns.equals(frames[0].columns) for f in frames):
-        frame = pd.concat(frames, ignore_index=True).fillna("")  # a column some files lack
-    else:
-        frame = stack_frames(frames) if len(frames) > 1 else frames[0]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if any(not f.columns.equals(frames[0].columns) for f in frames):
+        frame = frame.fillna("")  # a column some files lack
     sizes = [len(f) for f in frames]
     file_of = np.repeat(np.arange(len(raws)), sizes)
     line_of = np.concatenate([raw.lines.to_numpy(dtype=np.int64) for _, raw, _ in raws])
