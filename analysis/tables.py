@@ -32,9 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.paths import CATALOGUE
+from analysis.yamldata import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class TableSpec:
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path = CATALOGUE) -> dict[str, TableSpec]:
     """Read the table catalogue (``reports/catalogue.yml``) into :class:`TableSpec` objects."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["tables"]
+    raw = load_yaml(Path(path).read_text(encoding="utf-8"))["tables"]
     return {tid: TableSpec(id=tid, **spec) for tid, spec in raw.items()}
 
 

@@ -47,13 +47,13 @@ def e2e(data: dict) -> list[str]:
         "",
         "| what | command | median s | min-max s | CPU s (median) | peak memory MB |",
         "|---|---|---|---|---|---|",
-        f"| both reports, cold | `build` IRO then ATV | {_range(s['cold_both_reports_s'])} | "
+        f"| both reports, cold | `build --params IRO ATV` | {_range(s['cold_both_reports_s'])} | "
         f"{cpu['cold']:.1f} | {max(r['peak_rss_mb'] for r in rows if r['mode'] == 'cold')} |",
-        f"| both reports, re-render only | `render` IRO then ATV | "
+        f"| both reports, re-render only | `render --params IRO ATV` | "
         f"{_range(s['warm_both_reports_s'])} | {cpu['warm']:.1f} | "
         f"{max(r['peak_rss_mb'] for r in rows if r['mode'] == 'warm')} |",
     ]
-    for key, v in s["per_report_s"].items():
+    for key, v in s.get("per_report_s", {}).items():
         mode, report = key.split(" ", 1)
         out.append(
             f"| {report}, {mode} | `{'build' if mode == 'cold' else 'render'}` | {_range(v)} | | |"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from cla_frames import ep, episodes
 
-from analysis.cla import cla_at, cla_count_at, monthly_cla, rate_per_10k
+from analysis.cla import cla_at, cla_count_at, cla_counts_at, monthly_cla, rate_per_10k
 
 YEAR_END = "2024-03-31"
 
@@ -49,6 +49,32 @@ def test_count_moves_when_one_episode_changes():
 def test_v4_short_break_excluded_but_v2_counts():
     eps = episodes(ep("X", "2024-01-01", ls="V4"), ep("Y", "2024-01-01", ls="V2"))
     assert cla_at(eps, YEAR_END)["child_id"].tolist() == ["Y"]
+
+
+def test_counts_at_several_dates_in_one_sort():
+    """Hand-counted at each date; the same as cla_count_at date by date."""
+    eps = pd.concat(
+        [
+            snapshot_episodes(),
+            episodes(
+                ep("J", "2023-06-01", ls="V3", dec="2023-06-03", rec="E13"),  # a short break
+                ep("J", "2023-09-01"),  # ... then care: counts from 1 September
+                ep("K", "2023-05-01", ls="C2"),  # two open episodes starting the same day:
+                ep("K", "2023-05-01", ls="V4"),  # the later row decides (short break: out)
+                ep("L", "2023-10-01", dec="2023-12-01", rec="E4A"),  # re-entry after a gap
+                ep("L", "2024-02-01"),
+            ),
+        ],
+        ignore_index=True,
+    )
+    dates = ["2023-06-02", "2023-09-01", "2023-12-01", YEAR_END]
+    # 2 June: A B G H J(V3, out)                                    -> 4
+    # 1 Sept: A B H(C2 from 1 Sept) J(care)                        -> 4
+    # 1 Dec:  A B H J (L ended on the day)                          -> 4
+    # 31 Mar: A C E H J L (B ended on the day, D short breaks)      -> 6
+    assert cla_counts_at(eps, dates) == [4, 4, 4, 6]
+    assert cla_counts_at(eps, dates) == [cla_count_at(eps, d) for d in dates]
+    assert cla_counts_at(eps.iloc[:0], dates) == [0, 0, 0, 0]
 
 
 def test_rate_per_10k():

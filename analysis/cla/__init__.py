@@ -61,7 +61,13 @@ from analysis.cla.groups import (
     sex_age_with_published,
 )
 from analysis.cla.location import LOCATION_MEASURES, location_supplied, placement_location_at
-from analysis.cla.looked_after import cla_at, cla_count_at, monthly_cla, rate_per_10k
+from analysis.cla.looked_after import (
+    cla_at,
+    cla_count_at,
+    cla_counts_at,
+    monthly_cla,
+    rate_per_10k,
+)
 from analysis.cla.periods import annotate_episodes, periods_of_care
 from analysis.cla.reviews import (
     monthly_review_timeliness,
@@ -107,6 +113,7 @@ __all__ = [
     "ceased_in_period",
     "cla_at",
     "cla_count_at",
+    "cla_counts_at",
     "cla_summary",
     "dfe_groups",
     "ethnicity_at",

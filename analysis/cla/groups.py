@@ -21,6 +21,7 @@ from analysis.cla.characteristics import AGE_BANDS, by_code, sex_and_age_at
 from analysis.cla.flows import ceased_in_period
 from analysis.cla.looked_after import cla_at
 from analysis.dates import DateLike
+from analysis.yamldata import load_yaml
 
 __all__ = [
     "SGO_CODES",
@@ -51,10 +52,9 @@ DFE_AGE_GROUPS = dict(
 
 @cache
 def _groups() -> dict[str, dict[str, list[str]]]:
-    import yaml
 
     text = resources.files(__package__).joinpath("dfe_groups.yml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def dfe_groups(field: str) -> dict[str, list[str]]:

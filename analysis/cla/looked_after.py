@@ -18,7 +18,7 @@ from analysis.cla.ordering import sort_key, sorted_codes
 from analysis.cla.periods import SHORT_BREAK_LS, require_columns
 from analysis.dates import DateLike, month_ends, open_at, overlaps_period, to_timestamp
 
-__all__ = ["cla_at", "cla_count_at", "rate_per_10k", "monthly_cla"]
+__all__ = ["cla_at", "cla_count_at", "cla_counts_at", "rate_per_10k", "monthly_cla"]
 
 
 def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
@@ -60,6 +60,30 @@ def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
 def cla_count_at(episodes: pd.DataFrame, date: DateLike) -> int:
     """Count the children looked after at ``date`` (see :func:`cla_at` for the definition)."""
     return int(len(cla_at(episodes, date)))
+
+
+def cla_counts_at(episodes: pd.DataFrame, dates: list[DateLike]) -> list[int]:
+    """:func:`cla_count_at` at each of ``dates``, with one sort for all of them.
+
+    The same rule as :func:`cla_at`: at each date, each child's open episode starting last
+    (the later row of the table when two start on the same day) decides, and a child whose
+    deciding episode has LS V3/V4 is not counted.
+    """
+    require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
+    child = sorted_codes(episodes["child_id"])
+    order = np.lexsort((sort_key(episodes["decom"]), child))  # as cla_at sorts (stable)
+    child = child[order]
+    decom = episodes["decom"].to_numpy(dtype="datetime64[ns]")[order]
+    dec = episodes["dec"].to_numpy(dtype="datetime64[ns]")[order]
+    short_break = episodes["ls"].isin(SHORT_BREAK_LS).to_numpy()[order]
+    counts = []
+    for date in dates:
+        d = np.datetime64(to_timestamp(date), "ns")
+        is_open = (decom <= d) & (np.isnat(dec) | (dec > d))  # analysis.dates.open_at
+        rows = np.flatnonzero(is_open)
+        last_of_child = np.append(child[rows][1:] != child[rows][:-1], True)[: len(rows)]
+        counts.append(int((~short_break[rows[last_of_child]]).sum()))
+    return counts
 
 
 def rate_per_10k(count: float, population: float) -> float:
@@ -109,7 +133,7 @@ def monthly_cla(
     relevant = episodes.loc[
         overlaps_period(episodes["decom"], episodes["dec"], dates[0], dates[-1])
     ]
-    counts = [cla_count_at(relevant, d) for d in dates]
+    counts = cla_counts_at(relevant, dates)
     return pd.DataFrame(
         {
             "month_end": pd.to_datetime(dates),

@@ -16,7 +16,8 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
+
+from analysis.yamldata import load_yaml
 
 __all__ = [
     "NOT_KNOWN",
@@ -39,7 +40,7 @@ NOT_KNOWN = "Not known"
 @cache
 def _load(name: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 def _spec() -> dict[str, Any]:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from analysis.errors import ParameterError
+from analysis.yamldata import load_yaml
 
 SSDA903_COLUMNS = "ssda903_2024_columns_liiatools.csv"
 SSDA903_CODES = "ssda903_2024_valid_codes_liiatools.csv"
@@ -158,7 +157,7 @@ class Specs:
 @cache
 def _schemas() -> dict:
     with open(Path(__file__).with_name("schemas.yml"), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return load_yaml(fh.read())
 
 
 def _read_reference(reference_dir: Path, name: str) -> list[dict[str, str]]:

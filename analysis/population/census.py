@@ -19,11 +19,11 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import codes as codelists
 from analysis.errors import InputError
 from analysis.reference import ons_code, read_reference_file
+from analysis.yamldata import load_yaml
 
 __all__ = [
     "CENSUS_ETHNICITY_FILE",
@@ -41,7 +41,7 @@ NOT_COMPARED = ("REFU", "NOBT")
 @cache
 def _mapping() -> dict[int, dict]:
     text = resources.files(__package__).joinpath("census_ethnicity.yml").read_text("utf-8")
-    return {int(k): v for k, v in yaml.safe_load(text)["categories"].items()}
+    return {int(k): v for k, v in load_yaml(text)["categories"].items()}
 
 
 def comparison_categories() -> pd.DataFrame:

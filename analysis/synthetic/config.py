@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis.synthetic.util import Picker
+from analysis.yamldata import load_yaml
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.yml")
 DEFAULT_LA_CODES = ["841", "805", "806", "807", "808"]
@@ -117,7 +116,7 @@ class Calibration:
 @lru_cache(maxsize=1)
 def load_calibration() -> Calibration:
     """Read ``calibration.yml`` once."""
-    raw = yaml.safe_load(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(CALIBRATION_FILE.read_text(encoding="utf-8"))
     return Calibration(
         raw=raw,
         rates={k: float(v) for k, v in raw["rates"].items()},
