@@ -47,14 +47,24 @@ def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
         the one starting last is kept.
     """
     require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
-    open_now = episodes.loc[open_at(episodes["decom"], episodes["dec"], date)]
-    # each child's open episode starting last: sort by child and DECOM, keep each child's last
-    child = sorted_codes(open_now["child_id"])
-    order = np.lexsort((sort_key(open_now["decom"]), child))
-    last_of_child = np.append(child[order][1:] != child[order][:-1], True)[: len(order)]
-    latest = open_now.take(order[last_of_child])
+    child, order = _by_child_and_start(episodes)
+    is_open = open_at(episodes["decom"], episodes["dec"], date).to_numpy(dtype=bool)
+    latest = episodes.take(_latest_open(child, order, is_open))
     looked_after = latest.loc[~latest["ls"].isin(SHORT_BREAK_LS)]
     return looked_after.reset_index(drop=True)
+
+
+def _by_child_and_start(episodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A number per child (in the order of the ids) and the rows sorted by child, then DECOM."""
+    child = sorted_codes(episodes["child_id"])
+    return child, np.lexsort((sort_key(episodes["decom"]), child))  # stable: ties keep row order
+
+
+def _latest_open(child: np.ndarray, order: np.ndarray, is_open: np.ndarray) -> np.ndarray:
+    """Rows of each child's open episode starting last (the later row on a tie), by child."""
+    rows = order[is_open[order]]
+    last_of_child = np.append(child[rows][1:] != child[rows][:-1], True)[: len(rows)]
+    return rows[last_of_child]
 
 
 def cla_count_at(episodes: pd.DataFrame, date: DateLike) -> int:
@@ -65,24 +75,17 @@ def cla_count_at(episodes: pd.DataFrame, date: DateLike) -> int:
 def cla_counts_at(episodes: pd.DataFrame, dates: list[DateLike]) -> list[int]:
     """:func:`cla_count_at` at each of ``dates``, with one sort for all of them.
 
-    The same rule as :func:`cla_at`: at each date, each child's open episode starting last
-    (the later row of the table when two start on the same day) decides, and a child whose
-    deciding episode has LS V3/V4 is not counted.
+    DfE CLA "looked after at 31 March" at each date, by the rule of :func:`cla_at`: at each
+    date, each child's open episode starting last (the later row of the table when two start on
+    the same day) decides, and a child whose deciding episode has LS V3/V4 is not counted.
     """
     require_columns(episodes, ["child_id", "decom", "dec", "ls"], "episodes")
-    child = sorted_codes(episodes["child_id"])
-    order = np.lexsort((sort_key(episodes["decom"]), child))  # as cla_at sorts (stable)
-    child = child[order]
-    decom = episodes["decom"].to_numpy(dtype="datetime64[ns]")[order]
-    dec = episodes["dec"].to_numpy(dtype="datetime64[ns]")[order]
-    short_break = episodes["ls"].isin(SHORT_BREAK_LS).to_numpy()[order]
+    child, order = _by_child_and_start(episodes)
+    short_break = episodes["ls"].isin(SHORT_BREAK_LS).to_numpy(dtype=bool)
     counts = []
     for date in dates:
-        d = np.datetime64(to_timestamp(date), "ns")
-        is_open = (decom <= d) & (np.isnat(dec) | (dec > d))  # analysis.dates.open_at
-        rows = np.flatnonzero(is_open)
-        last_of_child = np.append(child[rows][1:] != child[rows][:-1], True)[: len(rows)]
-        counts.append(int((~short_break[rows[last_of_child]]).sum()))
+        is_open = open_at(episodes["decom"], episodes["dec"], date).to_numpy(dtype=bool)
+        counts.append(int((~short_break[_latest_open(child, order, is_open)]).sum()))
     return counts
 
 
