@@ -23,8 +23,10 @@ def load_table(processed_dir: str | Path, table: str, la_codes: Iterable[str]) -
     returned and ``table_supplied`` says so.
     """
     base = resolve(processed_dir)
-    parts = [
-        pq.read_table(p) for la in la_codes if (p := base / str(la) / f"{table}.parquet").exists()
+    parts = [  # each file read whole, without the dataset layer of pq.read_table (~1 ms a file)
+        pq.ParquetFile(p).read()
+        for la in la_codes
+        if (p := base / str(la) / f"{table}.parquet").exists()
     ]
     if not parts:
         return pd.DataFrame()

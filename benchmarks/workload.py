@@ -201,8 +201,6 @@ def run(args: argparse.Namespace) -> dict:
     if args.dump:
         with open(args.dump, "wb") as fh:
             pickle.dump(outputs, fh)
-    from analysis import cla
-
     counts = result.counts
     rows = {
         table: sum(n for k, n in counts.items() if k.endswith("/" + table))
@@ -223,8 +221,9 @@ def run(args: argparse.Namespace) -> dict:
         "peak_rss_mb": round(peak / 1024, 1),
         "rows_in": result.totals["rows_in"],
         "processed_rows": rows,
+        # the count the CLA summary gave (children looked after at the end of the year)
         "cla_31march": int(
-            cla.cla_count_at(load_table(processed, "episodes", las), pd.Timestamp(args.year_end))
+            outputs["cla"]["summary"].set_index("measure").loc["cla_count", "value"]
         ),
     }
 

@@ -334,9 +334,8 @@ def test_windows_1252_csv_is_read(tmp_path: Path) -> None:
 def test_plain_csv_read_by_pyarrow_as_by_pandas(tmp_path: Path) -> None:
     """A plain CSV (no quotes, LF or CRLF) reads the same by pyarrow; others are left to pandas.
 
-    Values are stripped as ``str.strip`` strips them: in Arrow when the column is ASCII (tab,
-    vertical tab, form feed and the separators 0x1c-0x1f included), in Python otherwise (a
-    no-break space or an ideographic space).
+    Values are stripped as ``str.strip`` strips them, both ways: tab, vertical tab, form feed,
+    the separators 0x1c-0x1f, a no-break space and an ideographic space.
     """
     from analysis.ingest import csvfile
 
@@ -352,10 +351,11 @@ def test_plain_csv_read_by_pyarrow_as_by_pandas(tmp_path: Path) -> None:
         tmp_path / "unicode.csv", "CHILD,DECOM,RNE\n\u00a0007\u3000,01/04/2023,S\u2003\n\u00a0,,\n"
     )
     for path in (plain, crlf, blank, ascii_space, unicode_space):
-        by_arrow, filled_arrow = csvfile._strip_plain(csvfile._read_plain(path, names))
-        by_pandas, filled_pandas = csvfile._strip_text(csvfile._read_text(path, "utf-8-sig", names))
-        pd.testing.assert_frame_equal(by_arrow, by_pandas)
-        assert filled_arrow.tolist() == filled_pandas.tolist(), path.name
+        by_arrow = csvfile._plain_columns(csvfile._read_plain(path, names))
+        by_pandas = csvfile._text_columns(csvfile._read_text(path, "utf-8-sig", names))
+        assert list(by_arrow) == list(by_pandas) == names
+        for name in names:
+            assert by_arrow[name].values().tolist() == by_pandas[name].values().tolist(), path
     got = csvfile.read_csv(ascii_space, "ascii.csv", upper=True)
     assert got.frame.values.tolist() == [["007", "01/04/2023", "S"]]
     assert got.lines.tolist() == [2]  # line 3 holds only whitespace

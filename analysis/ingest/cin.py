@@ -34,6 +34,7 @@ from analysis.dates import collection_year
 from analysis.errors import InputError
 from analysis.ingest.model import FileResult, split_by_file
 from analysis.ingest.quality import WARNING, LogBuilder
+from analysis.ingest.rawcolumn import RawColumn
 from analysis.ingest.spec import CIN_ELEMENTS, TableSpec
 from analysis.ingest.ssda903 import YEAR_FOLDER, check_year_label
 from analysis.ingest.validate import Checked, check_table
@@ -312,26 +313,17 @@ def _check_root(root: etree._Element, shown: str) -> None:
         )
 
 
-def _frame(tables: list[_Rows]) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
+def _frame(tables: list[_Rows]) -> tuple[dict[str, RawColumn], np.ndarray, dict[str, np.ndarray]]:
     """Raw values, row lines and field lines of one table's rows of several files, in order."""
     fields = tables[0].fields
-    values = pd.DataFrame(
-        {f: _objects(list(chain.from_iterable(t.values[f] for t in tables))) for f in fields},
-        columns=list(fields),
-        copy=False,
-    )
+    values = {
+        f: RawColumn.of(list(chain.from_iterable(t.values[f] for t in tables))) for f in fields
+    }
     rows = np.fromiter(chain.from_iterable(t.rows for t in tables), dtype=np.int64)
     field_lines = {
         f: np.fromiter(chain.from_iterable(t.at[f] for t in tables), dtype=np.int64) for f in fields
     }
     return values, rows, field_lines
-
-
-def _objects(values: list[str]) -> np.ndarray:
-    """A list of strings as a 1-d object array."""
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 def known_elements(reference_dir: Path) -> set[str]:
@@ -441,7 +433,7 @@ def read_files(
         lines = pd.Series(tag | real_lines)
         field_lines = {f: tag | at for f, at in field_lines.items()}
         extra = []
-        if table == "cp_reviews" and len(values):
+        if table == "cp_reviews" and len(real_lines):
             plan = np.concatenate(
                 [
                     np.asarray(raw.review_plan, dtype=np.int64) + plan_offsets[i]

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.errors import InputError
+from analysis.ingest.rawcolumn import RawColumn
 from analysis.ingest.spec import TableSpec
 
 log = logging.getLogger(__name__)
@@ -29,17 +29,26 @@ class RawCsv:
 
     Attributes
     ----------
-    frame
-        One column per header name, values stripped, ``""`` when blank; wholly blank lines dropped.
+    columns
+        One column per header name, in order, values stripped, ``""`` when blank; wholly blank
+        lines dropped.
     lines
         Line number of each row in the file (the header is line 1).
     encoding
         The encoding that decoded the file.
     """
 
-    frame: pd.DataFrame
+    columns: dict[str, RawColumn]
     lines: pd.Series
     encoding: str
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The values as a frame of strings."""
+        return pd.DataFrame(
+            {name: column.values() for name, column in self.columns.items()},
+            columns=list(self.columns),
+        )
 
 
 def _bom_encoding(path: Path) -> str | None:
@@ -96,10 +105,6 @@ def _read_text(path: Path, encoding: str, names: list[str]) -> pd.DataFrame:
     )
 
 
-#: The characters :meth:`str.strip` removes from ASCII text (``chr(i).isspace()`` for i < 128).
-ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
-
-
 def _read_plain(path: Path, names: list[str]) -> pa.Table | None:
     """Every value of a plain UTF-8 CSV as text, read by pyarrow; None if the file is not plain.
 
@@ -126,37 +131,29 @@ def _read_plain(path: Path, names: list[str]) -> pa.Table | None:
         return None
 
 
-def _stripped_column(column: pa.ChunkedArray) -> np.ndarray:
-    """One column's values with surrounding whitespace removed, as :meth:`str.strip` does.
+def _plain_columns(table: pa.Table) -> dict[str, RawColumn]:
+    """The stripped columns of a table read by :func:`_read_plain`.
 
-    An ASCII column is trimmed by Arrow (the same characters as :meth:`str.strip`); a column
-    with any other character is stripped in Python, whose idea of Unicode whitespace is the
-    contract.
+    Arrow finds each column's distinct values; they are stripped in Python, whose
+    :meth:`str.strip` (Unicode whitespace) is the contract.
     """
-    if pc.all(pc.string_is_ascii(column)).as_py() is not False:
-        return pc.utf8_trim(column, characters=ASCII_WHITESPACE).to_numpy(zero_copy_only=False)
-    values = column.to_numpy(zero_copy_only=False)
-    out = np.empty(len(values), dtype=object)
-    out[:] = [v.strip() for v in values]
+    out = {}
+    for name in table.column_names:
+        encoded = table.column(name).combine_chunks().dictionary_encode()
+        out[name] = RawColumn.stripped(
+            encoded.indices.to_numpy(zero_copy_only=False),
+            encoded.dictionary.to_numpy(zero_copy_only=False),
+        )
     return out
 
 
-def _strip_plain(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """Stripped values of a table read by :func:`_read_plain`, and which lines are not blank."""
-    columns = {name: _stripped_column(table.column(name)) for name in table.column_names}
-    blank = np.ones(table.num_rows, dtype=bool)
-    for values in columns.values():
-        blank &= values == ""
-    frame = pd.DataFrame(columns, columns=table.column_names, copy=False)  # arrays are new
-    return frame, ~blank
-
-
-def _strip_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Stripped values of a frame read by :func:`_read_text`, and which lines are not blank."""
-    values = frame.fillna("").to_numpy(dtype=object)
-    stripped = np.empty(values.shape, dtype=object)
-    stripped.ravel()[:] = [v.strip() for v in values.ravel()]
-    return pd.DataFrame(stripped, columns=frame.columns), (stripped != "").any(axis=1)
+def _text_columns(frame: pd.DataFrame) -> dict[str, RawColumn]:
+    """The stripped columns of a frame read by :func:`_read_text` (missing values are blank)."""
+    out = {}
+    for name in frame.columns:
+        raw = RawColumn.of(frame[name].fillna("").to_numpy(dtype=object))
+        out[name] = RawColumn.stripped(raw.codes, raw.distinct)
+    return out
 
 
 def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
@@ -197,11 +194,14 @@ def read_csv(path: Path, shown: str, upper: bool) -> RawCsv:
         raise InputError(shown, f"cannot be read as CSV ({err})") from None
     if encoding != ENCODINGS[0]:
         log.warning("%s is not UTF-8; read as %s", shown, encoding)
-    frame, filled = _strip_plain(plain) if frame is None else _strip_text(frame)
-    if not filled.all():  # wholly blank lines are not rows
-        frame = frame[filled].reset_index(drop=True)
-    lines = pd.Series(np.flatnonzero(filled) + 2)  # the header is line 1
-    return RawCsv(frame=frame, lines=lines, encoding=encoding)
+    columns = _plain_columns(plain) if frame is None else _text_columns(frame)
+    blank = np.ones(len(plain) if frame is None else len(frame), dtype=bool)
+    for column in columns.values():
+        blank &= column.is_blank()
+    if blank.any():  # wholly blank lines are not rows
+        columns = {name: column.take(~blank) for name, column in columns.items()}
+    lines = pd.Series(np.flatnonzero(~blank) + 2)  # the header is line 1
+    return RawCsv(columns=columns, lines=lines, encoding=encoding)
 
 
 def recognise(

@@ -79,7 +79,7 @@ def read_table(
         warn.add(None, col, "", f"column not part of the {spec.name} extract; ignored", WARNING)
     has_la_column = any(f.source == "la_code" for f in spec.fields)
     checked = check_table(
-        raw.frame,
+        raw.columns,
         spec,
         file=shown,
         la_code=None if has_la_column else la_code,

@@ -305,9 +305,13 @@ def _conform(data: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 
 def _to_arrow(data: pd.DataFrame, spec: TableSpec) -> pa.Table:
-    """The processed table as Arrow, with the documented types (compact to keep and to pass)."""
+    """The processed table as Arrow, with the documented types (compact to keep and to pass).
+
+    Converted in this thread: pyarrow would otherwise start a pool of threads for each table,
+    and ingest already keeps every core busy with one worker process each.
+    """
     schema = pa.schema([(c, _ARROW_TYPES[d]) for c, d in spec.dtypes.items()])
-    return pa.Table.from_pandas(data, schema=schema, preserve_index=False)
+    return pa.Table.from_pandas(data, schema=schema, preserve_index=False, nthreads=1)
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:

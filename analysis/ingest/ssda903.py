@@ -20,6 +20,7 @@ from analysis.ingest import consistency
 from analysis.ingest.csvfile import header_names, read_csv, recognise
 from analysis.ingest.model import FileResult, split_by_file
 from analysis.ingest.quality import WARNING, LogBuilder
+from analysis.ingest.rawcolumn import RawColumn
 from analysis.ingest.spec import TableSpec
 from analysis.ingest.validate import check_table
 
@@ -162,15 +163,22 @@ def _check_together(raws: list, spec: TableSpec, la_code: str, key: bytes) -> li
     The rows are checked with their position in the concatenation as their "line"; positions
     then map each kept row and each log entry back to its file and its line in that file.
     """
-    frames = [raw.frame for _, raw, _ in raws]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if any(not f.columns.equals(frames[0].columns) for f in frames):
-        frame = frame.fillna("")  # a column some files lack
-    sizes = [len(f) for f in frames]
+    files = [raw.columns for _, raw, _ in raws]
+    sizes = [len(raw.lines) for _, raw, _ in raws]
+    names = list(dict.fromkeys(name for columns in files for name in columns))
+    columns = {  # a column some files lack is blank in their rows
+        name: RawColumn.concat(
+            [
+                c[name] if name in c else RawColumn.blank(n)
+                for c, n in zip(files, sizes, strict=True)
+            ]
+        )
+        for name in names
+    }
     file_of = np.repeat(np.arange(len(raws)), sizes)
     line_of = np.concatenate([raw.lines.to_numpy(dtype=np.int64) for _, raw, _ in raws])
-    positions = pd.Series(np.arange(len(frame), dtype=np.int64))
-    checked = check_table(frame, spec, file="", la_code=la_code, key=key, lines=positions)
+    positions = pd.Series(np.arange(len(line_of), dtype=np.int64))
+    checked = check_table(columns, spec, file="", la_code=la_code, key=key, lines=positions)
     data, entries = checked.data, checked.log
     data_pos = data["_line"].to_numpy(dtype=np.int64)
     data["_line"] = line_of[data_pos]

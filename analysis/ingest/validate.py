@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis.ingest.pseudonymise import pseudonymise
 from analysis.ingest.quality import QUARANTINED, WARNING, LogBuilder, safe_values
+from analysis.ingest.rawcolumn import RawColumn
 from analysis.ingest.spec import Field, TableSpec
 
 _INT_FLOAT = re.compile(r"^([+-]?\d+)\.0*$")
@@ -204,12 +205,12 @@ def _range(f: Field, val: np.ndarray, problem) -> np.ndarray:
 
 
 def _check_field(
-    f: Field, raw: np.ndarray, date_format: str, problems: list[_Problem]
+    f: Field, raw: RawColumn, date_format: str, problems: list[_Problem]
 ) -> np.ndarray:
     """Check one field; append its problems; return its typed values (missing where bad)."""
-    codes, uniques = pd.factorize(raw)
+    codes = raw.codes
     found: list[tuple[np.ndarray, str]] = []
-    typed = _check_values(f, pd.Series(uniques, dtype=object), date_format, found)
+    typed = _check_values(f, pd.Series(raw.distinct, dtype=object), date_format, found)
     action = QUARANTINED if f.name else WARNING
     for mask, reason in found:
         problems.append(_Problem(mask[codes], f, reason, action))
@@ -217,7 +218,7 @@ def _check_field(
 
 
 def check_table(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | dict[str, RawColumn],
     spec: TableSpec,
     *,
     file: str,
@@ -232,7 +233,8 @@ def check_table(
     Parameters
     ----------
     frame
-        Raw values as stripped strings ("" when blank), one column per raw field present.
+        Raw values as stripped strings ("" when blank), one column per raw field present: a
+        frame, or :class:`RawColumn` columns by name.
     spec
         The table's specification.
     file
@@ -254,9 +256,13 @@ def check_table(
     Checked
     """
     field_lines = field_lines or {}
-    n = len(frame)
     row_lines = np.asarray(lines)
-    raw = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    n = len(row_lines)
+    raw = (
+        {c: RawColumn.of(frame[c]) for c in frame.columns}
+        if isinstance(frame, pd.DataFrame)
+        else frame
+    )
     problems: list[_Problem] = []
     values: dict[str, np.ndarray] = {}
     present = [f for f in spec.fields + spec.optional if f.source in raw]
@@ -279,13 +285,14 @@ def check_table(
     # Pseudonymised ids, for the data and for the log.
     id_source = spec.id_field
     pseudo = None
-    if id_source and id_source in frame.columns:
-        la_values: str | pd.Series = (
-            la_code
-            if la_code is not None
-            else (frame["la_code"] if "la_code" in frame.columns else "")
-        )
-        pseudo = pseudonymise(frame[id_source], la_values, key).to_numpy(dtype=object)
+    if id_source and id_source in raw:
+        ids = raw[id_source]
+        if la_code is not None:  # one LA: each distinct id pseudonymised once
+            pseudo = pseudonymise(pd.Series(ids.distinct, dtype=object), la_code, key)
+            pseudo = pseudo.to_numpy(dtype=object)[ids.codes]
+        else:
+            la_values = pd.Series(raw["la_code"].values()) if "la_code" in raw else ""
+            pseudo = pseudonymise(pd.Series(ids.values()), la_values, key).to_numpy(dtype=object)
 
     log = LogBuilder(file)
     for p in problems:
@@ -294,7 +301,7 @@ def check_table(
             continue
         src = p.field.source
         shown = safe_values(
-            pd.Series(raw[src][mask], dtype=object),
+            pd.Series(raw[src].values(mask), dtype=object),
             p.field.redact,
             pd.Series(pseudo[mask], dtype=object)
             if p.field.kind == "id" and pseudo is not None
