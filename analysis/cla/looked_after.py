@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.cla.ordering import sort_key, sorted_codes
+from analysis.cla.ordering import ordered_by, sort_key, sorted_codes
 from analysis.cla.periods import SHORT_BREAK_LS, require_columns
 from analysis.dates import DateLike, month_ends, open_at, overlaps_period, to_timestamp
 
@@ -57,7 +57,7 @@ def cla_at(episodes: pd.DataFrame, date: DateLike) -> pd.DataFrame:
 def _by_child_and_start(episodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """A number per child (in the order of the ids) and the rows sorted by child, then DECOM."""
     child = sorted_codes(episodes["child_id"])
-    return child, np.lexsort((sort_key(episodes["decom"]), child))  # stable: ties keep row order
+    return child, ordered_by(child, sort_key(episodes["decom"]))  # stable: ties keep row order
 
 
 def _latest_open(child: np.ndarray, order: np.ndarray, is_open: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["sort_key", "sorted_codes", "sort_rows", "stable_order"]
+__all__ = ["ordered_by", "sort_key", "sorted_codes", "sort_rows", "stable_order"]
 
 
 def sorted_codes(values: pd.Series) -> np.ndarray:
@@ -29,7 +29,14 @@ def sorted_codes(values: pd.Series) -> np.ndarray:
     The same codes as ``pandas.factorize(values, sort=True)``, except that missing values get
     the code after every value (instead of -1), as ``sort_values`` puts them last. Distinct
     strings are sorted by pyarrow; other values (or strings pyarrow cannot take) by pandas.
+    Strings already in ascending order (a table sorted by child, such as annotated episodes)
+    are numbered by counting the changes from one row to the next.
     """
+    if _ascending_strings(values):
+        text = values.to_numpy(dtype=object)
+        codes = np.zeros(len(text), dtype=np.int64)
+        np.cumsum(text[1:] != text[:-1], out=codes[1:])
+        return codes
     codes, uniques = pd.factorize(values)
     rank = None
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
@@ -46,6 +53,16 @@ def sorted_codes(values: pd.Series) -> np.ndarray:
     return out.astype(np.int64, copy=False)
 
 
+def _ascending_strings(values: pd.Series) -> bool:
+    """Whether ``values`` are all strings (none missing), each no smaller than the one before."""
+    return (
+        values.dtype == object
+        and len(values) > 1
+        and pd.Index(values).is_monotonic_increasing
+        and pd.api.types.infer_dtype(values, skipna=False) == "string"
+    )
+
+
 def sort_key(values: pd.Series) -> np.ndarray:
     """An integer array whose ascending order is that of ``values`` with missing values last."""
     dtype = values.dtype
@@ -58,9 +75,25 @@ def sort_key(values: pd.Series) -> np.ndarray:
     return sorted_codes(values)
 
 
+def ordered_by(*keys: np.ndarray) -> np.ndarray:
+    """Positions that sort rows by ``keys`` (the first key first), ties kept in row order.
+
+    The stable ``np.lexsort`` of the keys (given there last key first); rows already in that
+    order (the usual case for a table sorted once by child) are found so by comparing each row
+    with the next, and their positions returned as they are, as a stable sort would return them.
+    """
+    n = len(keys[0])
+    undecided = np.ones(max(n - 1, 0), dtype=bool)  # rows equal on every key so far
+    for key in keys:
+        if (undecided & (key[1:] < key[:-1])).any():
+            return np.lexsort(keys[::-1])
+        undecided &= key[1:] == key[:-1]
+    return np.arange(n)
+
+
 def stable_order(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     """Positions that sort ``frame`` as ``frame.sort_values(keys, kind="stable")`` does."""
-    return np.lexsort([sort_key(frame[k]) for k in reversed(list(keys))])
+    return ordered_by(*(sort_key(frame[k]) for k in keys))
 
 
 def sort_rows(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:

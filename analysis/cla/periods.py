@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.cla.ordering import sort_key, sorted_codes, stable_order
+from analysis.cla.ordering import ordered_by, sort_key, sorted_codes, stable_order
 
 __all__ = [
     "SHORT_BREAK_LS",
@@ -92,7 +92,7 @@ def annotate_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
     # Sort by child and DECOM (stable), then group by a number per child (the same groups as
     # the ids, in the same order): much faster than by the ids themselves.
     child_number = sorted_codes(episodes["child_id"])
-    order = np.lexsort((sort_key(episodes["decom"]), child_number))
+    order = ordered_by(child_number, sort_key(episodes["decom"]))
     ep = episodes.take(order).reset_index(drop=True)
     child = pd.Series(child_number[order], index=ep.index)
     first_of_child = child.ne(child.shift())

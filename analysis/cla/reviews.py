@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis import codes as codelists
 from analysis.cla.characteristics import by_code
-from analysis.cla.ordering import sort_key, sorted_codes
+from analysis.cla.ordering import ordered_by, sort_key, sorted_codes
 from analysis.cla.periods import annotate_episodes, periods_of_care, require_columns
 from analysis.dates import DateLike, bank_holidays, in_period, to_timestamp
 
@@ -169,7 +169,7 @@ def review_timeliness(
     rv["_child"], poc["_child"] = child[: len(rv)], child[len(rv) :]
     # The output's order (child, review date, then input row) from the start: the reviews of a
     # period of care are then consecutive and in date order.
-    rv = rv.take(np.lexsort((sort_key(rv["review"]), rv["_child"]))).reset_index(drop=True)
+    rv = rv.take(ordered_by(rv["_child"].to_numpy(), sort_key(rv["review"]))).reset_index(drop=True)
     matched = _period_of_each_review(rv, poc)
     in_care = matched["start"].notna() & (
         matched["end"].isna() | matched["review"].le(matched["end"])
