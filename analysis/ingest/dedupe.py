@@ -55,7 +55,7 @@ def deduplicate(results: list[FileResult]) -> pd.DataFrame:
         order = np.lexsort((line, file_of))  # stable: by file, then line
         data = data.iloc[order].reset_index(drop=True)
         file_of, line = file_of[order], line[order]
-    data = data.drop(columns=["_line"])
+    del data["_line"]  # ``data`` is this function's own frame (concat and take copy)
     if spec.key == () or data.empty:
         return data
     keys, shown = _key_columns(spec)

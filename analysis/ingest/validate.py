@@ -142,7 +142,7 @@ def _check_values(
     to the rows: a column of 100,000 dates has a few thousand distinct ones). Typed values are
     datetime64[ns] (NaT), float64 (NaN) or object (None) arrays, missing where blank or bad.
     """
-    blank = raw.eq("").to_numpy()
+    blank = raw.to_numpy(dtype=object) == ""
 
     def problem(mask: np.ndarray, reason: str) -> None:
         if mask.any():
