@@ -22,6 +22,11 @@ def test_stripped_merges_values_equal_once_stripped() -> None:
     assert column.values().tolist() == ["S", "S", "S", "", "P", "S"]
     assert column.distinct.tolist() == ["S", "", "P"]  # a no-break space is whitespace too
     assert column.codes.tolist() == [0, 0, 0, 1, 2, 0]
+    # nothing to strip: the same values and codes
+    clean = RawColumn.stripped(
+        np.array([1, 0, 1], dtype=np.int32), np.array(["a", "b"], dtype=object)
+    )
+    assert clean.values().tolist() == ["b", "a", "b"] and clean.distinct.tolist() == ["a", "b"]
 
 
 def test_concat_with_a_blank_column_for_a_file_without_it() -> None:

@@ -43,6 +43,8 @@ class RawColumn:
         """
         text = np.empty(len(distinct), dtype=object)
         text[:] = [v.strip() for v in distinct]
+        if (text == distinct).all():  # nothing to strip (the usual case): still distinct
+            return cls(np.asarray(codes, dtype=np.intp), text)
         merged, unique = pd.factorize(text)
         return cls(merged[codes], unique)
 
