@@ -316,8 +316,12 @@ def _check_root(root: etree._Element, shown: str) -> None:
 def _frame(tables: list[_Rows]) -> tuple[dict[str, RawColumn], np.ndarray, dict[str, np.ndarray]]:
     """Raw values, row lines and field lines of one table's rows of several files, in order."""
     fields = tables[0].fields
+    n = sum(len(t.rows) for t in tables)
     values = {
-        f: RawColumn.of(list(chain.from_iterable(t.values[f] for t in tables))) for f in fields
+        f: RawColumn.of(
+            np.fromiter(chain.from_iterable(t.values[f] for t in tables), dtype=object, count=n)
+        )
+        for f in fields
     }
     rows = np.fromiter(chain.from_iterable(t.rows for t in tables), dtype=np.int64)
     field_lines = {
