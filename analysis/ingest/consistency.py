@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.cla.ordering import ordered_by, sort_key, sorted_codes
 from analysis.ingest.model import FileResult
 from analysis.ingest.quality import QUARANTINED, LogBuilder, combine
 
@@ -74,14 +75,16 @@ def overlapping_episodes(episodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     n = len(episodes)
     mask = np.zeros(n, dtype=bool)
     other = np.zeros(n, dtype=np.int64)
-    frame = episodes[["child_id", "decom", "dec", "_line"]].reset_index(drop=True)
-    order = frame.sort_values(["child_id", "decom", "_line"], kind="stable").index.to_numpy()
-    # Plain Python ints in the loop (much faster than numpy scalars): dates as nanoseconds, with
+    # Sorted by child, DECOM and line (missing values last, as sort_values puts them), with
+    # plain Python ints in the loop (much faster than numpy scalars): dates as nanoseconds, with
     # NaT as _NAT (compared explicitly, as NaT compares false with everything).
-    child = pd.factorize(frame["child_id"].to_numpy(dtype=object))[0][order].tolist()
-    start = _nanoseconds(frame["decom"])[order].tolist()
-    end = _nanoseconds(frame["dec"])[order].tolist()
-    line = frame["_line"].to_numpy()[order].tolist()
+    children = sorted_codes(episodes["child_id"])
+    lines = episodes["_line"].to_numpy()
+    order = ordered_by(children, sort_key(episodes["decom"]), lines)
+    child = children[order].tolist()
+    start = _nanoseconds(episodes["decom"])[order].tolist()
+    end = _nanoseconds(episodes["dec"])[order].tolist()
+    line = lines[order].tolist()
     latest_end = latest_line = previous_start = None
     current = None
     for i in range(n):
