@@ -2,7 +2,8 @@
 
 Pandoc comes from the ``pypandoc-binary`` wheel and typst from the ``typst`` wheel, so nothing
 needs installing and nothing is fetched from the network. The pandoc runs for the requested
-formats go in parallel; the PDF is typst source from pandoc compiled in-process.
+formats go in parallel, from the document pandoc read once (its JSON syntax tree); the PDF is
+typst source from pandoc compiled in-process.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 #: File names of the outputs, by format.
 OUTPUT_NAMES = {"html": "index.html", "pdf": "report.pdf", "docx": "report.docx"}
 _ASSETS = files("analysis.render") / "assets"
-_COMMON_ARGS = ("--from=markdown", "--standalone", "--toc", "--number-sections")
+#: Writer options of every format (the lua filter runs per format: it reads ``FORMAT``).
+_COMMON_ARGS = ("--from=json", "--standalone", "--toc", "--number-sections")
 #: Contents depth: sections and subsections. In HTML they are h2 and h3 (the title is the only
 #: h1, report.lua), elsewhere levels 1 and 2.
 _TOC_DEPTH = {"html": "--toc-depth=3", "pdf": "--toc-depth=2", "docx": "--toc-depth=2"}
@@ -147,14 +149,12 @@ def render_fallback(
     metadata_file.write_text(
         yaml.safe_dump(dict(metadata), allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
-    common = [
-        *_COMMON_ARGS,
-        f"--metadata-file={metadata_file}",
-        f"--lua-filter={_asset('report.lua')}",
-        str(markdown_file),
-    ]
+    read = ["--from=markdown", f"--metadata-file={metadata_file}", str(markdown_file)]
     if synthetic:  # a command-line value stays a literal string (no markdown parsing)
-        common.insert(0, f"--metadata=synthetic-banner:{SYNTHETIC_BANNER}")
+        read.insert(0, f"--metadata=synthetic-banner:{SYNTHETIC_BANNER}")
+    document = build_dir / "report.json"  # read once; each format's writer starts from it
+    _pandoc([*read, "--to=json", f"--output={document}"], output_dir, f"{source} (read)")
+    common = [*_COMMON_ARGS, f"--lua-filter={_asset('report.lua')}", str(document)]
 
     def html() -> Path:
         target = output_dir / OUTPUT_NAMES["html"]

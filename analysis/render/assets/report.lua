@@ -227,8 +227,9 @@ local function html_wrap(tbl)
   local attributes = {}
   if #tbl.colspecs >= WIDE_TABLE_COLUMNS then
     local name = pandoc.utils.stringify(tbl.caption.long)
-    attributes = { role = "region", tabindex = "0",
-      ["aria-label"] = name ~= "" and name or "Table" }
+    -- pairs in a list, so that they are written in this order (a table's keys have none)
+    attributes = { { "role", "region" }, { "tabindex", "0" },
+      { "aria-label", name ~= "" and name or "Table" } }
   end
   return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }, attributes))
 end
