@@ -4,8 +4,10 @@
   ``python -m analysis build --params IRO ATV`` (what ``make report`` runs): for each report,
   the ingest notebook, then the report's notebooks two at a time (one per core), then HTML, PDF,
   DOCX, CSV tables, the XLSX workbook and the checks;
-- **warm**: ``python -m analysis render --params IRO ATV`` (what ``make render`` runs after a
-  text change to a report source; the two renders run side by side).
+- **warm**: ``python -m analysis render --params IRO ATV`` (what ``make render`` runs) after a
+  text change to each report source (``benchmarks/render_edited.py``: a sentence added to a
+  copy of ``reports/``, so every output changes, as after a real edit); the two renders run side
+  by side.
 
 Each is repeated ``--runs`` times (default 5); the result is the median with the minimum and
 maximum, and where the time goes: the build's own step log (``[report i/n] STEP done in S s``)
@@ -166,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             cold_steps[report].append(parts)
         rows.append({"mode": "cold", "run": i, **as_dict(m), "steps": st})
         cold_total.append(m.wall_s)
-        m = check(run([PY, "-m", "analysis", "render", "--params", *every]))
+        edited = [PY, str(Path(__file__).with_name("render_edited.py"))]
+        edited += ["--copy", str(work / "reports-edited"), "--edit", str(i), "--params", *every]
+        m = check(run(edited))
         rows.append({"mode": "warm", "run": i, **as_dict(m), "steps": steps(m.stderr)})
         warm_total.append(m.wall_s)
         print(f"run {i}: cold {cold_total[-1]:.1f} s, warm {warm_total[-1]:.1f} s", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -152,9 +153,7 @@ def render_fallback(
     read = ["--from=markdown", f"--metadata-file={metadata_file}", str(markdown_file)]
     if synthetic:  # a command-line value stays a literal string (no markdown parsing)
         read.insert(0, f"--metadata=synthetic-banner:{SYNTHETIC_BANNER}")
-    document = build_dir / "report.json"  # read once; each format's writer starts from it
-    _pandoc([*read, "--to=json", f"--output={document}"], output_dir, f"{source} (read)")
-    common = [*_COMMON_ARGS, f"--lua-filter={_asset('report.lua')}", str(document)]
+    common: list[str] = []  # the writers' arguments, once the document is read (below)
 
     def html() -> Path:
         target = output_dir / OUTPUT_NAMES["html"]
@@ -217,6 +216,12 @@ def render_fallback(
         return target
 
     jobs: dict[str, Callable[[], Path]] = {"html": html, "pdf": pdf, "docx": docx}
-    with ThreadPoolExecutor(max_workers=len(formats)) as pool:
-        futures = {fmt: pool.submit(jobs[fmt]) for fmt in formats}
-        return {fmt: future.result() for fmt, future in futures.items()}
+    # Read once; each format's writer starts from the syntax tree, kept in a temporary folder
+    # (the markdown beside the outputs already shows what was rendered).
+    with tempfile.TemporaryDirectory(prefix="render-") as scratch:
+        document = Path(scratch) / "report.json"
+        _pandoc([*read, "--to=json", f"--output={document}"], output_dir, f"{source} (read)")
+        common += [*_COMMON_ARGS, f"--lua-filter={_asset('report.lua')}", str(document)]
+        with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+            futures = {fmt: pool.submit(jobs[fmt]) for fmt in formats}
+            return {fmt: future.result() for fmt, future in futures.items()}
