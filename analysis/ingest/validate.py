@@ -218,7 +218,7 @@ def _check_field(
 
 
 def check_table(
-    frame: pd.DataFrame | dict[str, RawColumn],
+    raw: dict[str, RawColumn],
     spec: TableSpec,
     *,
     file: str,
@@ -232,9 +232,9 @@ def check_table(
 
     Parameters
     ----------
-    frame
-        Raw values as stripped strings ("" when blank), one column per raw field present: a
-        frame, or :class:`RawColumn` columns by name.
+    raw
+        Raw values as stripped strings ("" when blank), one column per raw field present, by
+        its name in the return.
     spec
         The table's specification.
     file
@@ -258,11 +258,6 @@ def check_table(
     field_lines = field_lines or {}
     row_lines = np.asarray(lines)
     n = len(row_lines)
-    raw = (
-        {c: RawColumn.of(frame[c]) for c in frame.columns}
-        if isinstance(frame, pd.DataFrame)
-        else frame
-    )
     problems: list[_Problem] = []
     values: dict[str, np.ndarray] = {}
     present = [f for f in spec.fields + spec.optional if f.source in raw]
