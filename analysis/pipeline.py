@@ -232,7 +232,7 @@ def period_text(params: RunParams) -> str:
 
 def report_meta(params: RunParams) -> dict[str, object]:
     """Metadata for the renderer: title, LA, period, synthetic flag and committee details."""
-    from analysis.reference import la_name
+    from analysis.la_names import la_name
 
     manifest_path = params.processed_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -256,7 +256,7 @@ def report_meta(params: RunParams) -> dict[str, object]:
 def render(params: RunParams) -> dict[str, Path]:
     """Render the report from already executed notebooks, and write the XLSX workbook."""
     from analysis.render import render_report
-    from analysis.tables import write_workbook
+    from analysis.workbook import write_workbook
 
     qmd = REPORTS_DIR / params.report / "index.qmd"
     outputs = render_report(
@@ -284,7 +284,7 @@ def _scan_cache(params: RunParams) -> dict[str, object]:
     processed = getattr(params, "processed_dir", None)
     if key_path is None or processed is None or not Path(key_path).is_file():
         return {}
-    from analysis.ingest.pseudonymise import load_or_create_key
+    from analysis.keyfile import load_or_create_key
 
     return {
         "cache_dir": Path(processed) / INDEX_DIRNAME,
@@ -341,8 +341,6 @@ def build(params: RunParams, render_only: bool = False, jobs: int | None = None)
     jobs
         Report notebooks executed at a time after the ingest notebook (default: one per core).
     """
-    from analysis.consistency import check_build, internal_tables_env, prepare_internal_dir
-
     notebooks = () if render_only else (INGEST_NOTEBOOK, *REPORT_NOTEBOOKS[params.report])
     checks = 0 if render_only else 1
     total = len(notebooks) + checks + 2
@@ -354,8 +352,12 @@ def build(params: RunParams, render_only: bool = False, jobs: int | None = None)
     if render_only and not params.executed_dir.is_dir():
         raise UserFacingError(f"no executed notebooks in {params.executed_dir}: run build first")
     params.output_dir.mkdir(parents=True, exist_ok=True)
-    # unsuppressed copies of the tables, for the consistency checks (never in the output)
-    internal = None if render_only else prepare_internal_dir(params)
+    internal = None
+    if not render_only:  # (pandas, which the checks load, is not needed to render)
+        from analysis.consistency import check_build, internal_tables_env, prepare_internal_dir
+
+        # unsuppressed copies of the tables, for the consistency checks (never in the output)
+        internal = prepare_internal_dir(params)
     if notebooks:
         # ingest first: every report notebook reads the processed tables it writes
         with (

@@ -27,6 +27,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis.errors import InputError, ParameterError
+from analysis.la_names import CLA_RATE_FILE, la_code_text, la_name, la_region
 
 __all__ = [
     "CLA_RATE_FILE",
@@ -57,7 +58,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CLA_RATE_FILE = "dfe_cla_number_and_rate_per_10k_2021_2025.csv"
 ONS_MYE_FILE = "ons_mye_children_0_17_by_la_2012_2024.csv"
 ONS_MYE2_FILE = "ons_mye2_mid2023_age0_17_by_sex_england_utla.csv"
 
@@ -91,13 +91,6 @@ def _load(reference_dir: str | Path, name: str) -> pd.DataFrame:
         return _read(str(path), path.stat().st_mtime).copy()
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise InputError(str(path), f"cannot read reference file ({exc})") from exc
-
-
-def _la(la_code: str | int) -> str:
-    code = str(la_code).strip()
-    if code.isdigit() and len(code) < 3:
-        code = code.zfill(3)
-    return code
 
 
 def _to_int(values: pd.Series) -> pd.Series:
@@ -148,7 +141,7 @@ def population_0_17(reference_dir: str | Path, la_code: str | int, year_ending: 
     analysis.errors.InputError
         When neither file has the LA and year (the message names both files).
     """
-    code = _la(la_code)
+    code = la_code_text(la_code)
     year = int(year_ending)
     dfe = _load(reference_dir, CLA_RATE_FILE)
     found = _population_from(dfe, code, year)
@@ -223,40 +216,17 @@ def population_mye2_2023(
         raise ParameterError(
             f"ages must satisfy 0 <= min_age <= max_age <= 17, not {min_age}-{max_age}"
         )
-    ons_code = _new_la_code(reference_dir, _la(la_code))
+    ons_code = _new_la_code(reference_dir, la_code_text(la_code))
     frame = _load(reference_dir, ONS_MYE2_FILE)
     rows = frame.loc[frame["Code"].eq(ons_code) & frame["Sex"].eq(sex)]
     if rows.empty:
         raise InputError(
             str(Path(reference_dir).expanduser() / ONS_MYE2_FILE),
-            f"no {sex} row for {ons_code} (LA {_la(la_code)})",
+            f"no {sex} row for {ons_code} (LA {la_code_text(la_code)})",
             field="Code",
         )
     ages = [f"age_{a}" for a in range(min_age, max_age + 1)]
     return int(pd.to_numeric(rows.iloc[0][ages]).sum())
-
-
-def _la_row(reference_dir: str | Path, la_code: str | int) -> pd.Series:
-    code = _la(la_code)
-    frame = _load(reference_dir, CLA_RATE_FILE)
-    rows = frame.loc[frame["old_la_code"].eq(code)].sort_values("time_period")
-    if rows.empty:
-        raise InputError(
-            str(Path(reference_dir).expanduser() / CLA_RATE_FILE),
-            f"LA code {code} not found",
-            field="old_la_code",
-        )
-    return rows.iloc[-1]
-
-
-def la_name(reference_dir: str | Path, la_code: str | int) -> str:
-    """Name of the LA with DfE code ``la_code`` (``"806"`` -> ``"Middlesbrough"``), latest year."""
-    return str(_la_row(reference_dir, la_code)["la_name"])
-
-
-def la_region(reference_dir: str | Path, la_code: str | int) -> str:
-    """Name of the region of the LA (``"806"`` -> ``"North East"``), latest year."""
-    return str(_la_row(reference_dir, la_code)["region_name"])
 
 
 def _published_rows(frame: pd.DataFrame, area: str | int) -> tuple[pd.DataFrame, str, str]:
@@ -271,7 +241,7 @@ def _published_rows(frame: pd.DataFrame, area: str | int) -> tuple[pd.DataFrame,
         rows = frame.loc[by_region]
         return rows, str(rows["region_name"].iloc[0]), "Regional"
     rows = frame.loc[
-        frame["geographic_level"].eq("Local authority") & frame["old_la_code"].eq(_la(key))
+        frame["geographic_level"].eq("Local authority") & frame["old_la_code"].eq(la_code_text(key))
     ]
     if rows.empty:
         return rows, key, "Local authority"
@@ -396,7 +366,7 @@ def read_reference_file(reference_dir: str | Path, name: str) -> pd.DataFrame:
 
 def ons_code(reference_dir: str | Path, la_code: str | int) -> str:
     """ONS code of the LA with DfE code ``la_code`` (``"806"`` -> ``"E06000002"``)."""
-    return _new_la_code(reference_dir, _la(la_code))
+    return _new_la_code(reference_dir, la_code_text(la_code))
 
 
 def statistical_neighbour_model(period_end: object) -> Literal["2021", "2025"]:
@@ -427,7 +397,7 @@ def statistical_neighbours(
         raise ParameterError(f"model must be '2021' or '2025', not {model!r}")
     name = STAT_NEIGHBOURS_FILES[model]
     frame = _load(reference_dir, name)
-    code = _la(la_code)
+    code = la_code_text(la_code)
     if model == "2025":
         rows = frame.loc[frame["old_la_code"].str.strip().eq(code)]
         pairs = [(f"SN_{i}", f"SN_{i}P") for i in range(1, 11)]
@@ -444,7 +414,7 @@ def statistical_neighbours(
             str(Path(reference_dir).expanduser() / name), f"LA code {code} not found", field="LA"
         )
     row = rows.iloc[0]
-    neighbours = [_la(str(row[c]).strip()) for c, _ in pairs]
+    neighbours = [la_code_text(str(row[c]).strip()) for c, _ in pairs]
     return pd.DataFrame(
         {
             "rank": range(1, 11),
@@ -528,7 +498,7 @@ def lait_comparison(
         ``england``, ``statistical_neighbours``), ``value`` (float), ``neighbours_with_data``
         (Int64; only on statistical neighbour rows), rows by area type then year.
     """
-    code = _la(la_code)
+    code = la_code_text(la_code)
     frame = _load(reference_dir, LAIT_FILE)
     region = _lait_codes(frame, la_region(reference_dir, code))
     parts = []
@@ -608,7 +578,7 @@ def _wide_published(
     years: list[int] | None,
 ) -> pd.DataFrame:
     frame = _load(reference_dir, name)
-    code = _la(la_code)
+    code = la_code_text(la_code)
     region = la_region(reference_dir, code)
     prefix = f"{group}|"
     numbers = [c for c in frame.columns if c.startswith(prefix) and c.endswith("|number")]

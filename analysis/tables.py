@@ -25,7 +25,6 @@ Disclosure control (DESIGN section 5), one function for every report and output 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -381,50 +380,3 @@ def publish_table(
         internal.mkdir(parents=True, exist_ok=True)
         rounded.to_csv(internal / f"{table_id}.csv", index=False, lineterminator="\n")
     return published
-
-
-def _workbook_inputs(tables_dir: Path) -> str:
-    """SHA-256 of everything the workbook is made of: the CSVs, the catalogue and this code."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(CATALOGUE.read_bytes())
-    for csv in sorted(tables_dir.glob("*.csv")):
-        digest.update(f"\0{csv.name}\0".encode())
-        digest.update(csv.read_bytes())
-    return digest.hexdigest()
-
-
-def write_workbook(tables_dir: str | Path, workbook: str | Path) -> Path:
-    """Collect every ``tables_dir/*.csv`` into one XLSX workbook, a sheet per table id.
-
-    The workbook is written again only when its inputs changed (the tables, the catalogue or
-    this code; their SHA-256 is kept in a hidden ``.<workbook>.sha256`` beside it), so a
-    re-render after a text change keeps the same file.
-    """
-    tables_dir, workbook = Path(tables_dir), Path(workbook)
-    stamp = workbook.with_name(f".{workbook.name}.sha256")
-    inputs = _workbook_inputs(tables_dir)
-    if workbook.is_file() and stamp.is_file() and stamp.read_text().strip() == inputs:
-        log.info("%s: tables unchanged, workbook kept", workbook.name)
-        return workbook
-    stamp.unlink(missing_ok=True)
-    catalogue = load_catalogue()
-    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
-        contents = []
-        for csv in sorted(tables_dir.glob("*.csv")):
-            table_id = csv.stem
-            spec = catalogue.get(table_id)
-            contents.append(
-                {
-                    "sheet": table_id[:31],
-                    "title": spec.title if spec else table_id,
-                    "definition": spec.definition if spec else "",
-                    "source": spec.source if spec else "",
-                }
-            )
-        pd.DataFrame(contents).to_excel(writer, sheet_name="contents", index=False)
-        for csv in sorted(tables_dir.glob("*.csv")):
-            pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(
-                writer, sheet_name=csv.stem[:31], index=False
-            )
-    stamp.write_text(inputs + "\n", encoding="utf-8")
-    return workbook

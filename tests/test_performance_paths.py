@@ -7,7 +7,9 @@
 - the generator in worker processes writes byte-identical files;
 - ``load_table`` joins the LAs' tables in Arrow, giving what pandas reads and concatenates;
 - tables are staged while LAs are read: an input error in any LA leaves the earlier outputs as
-  they were.
+  they were;
+- a re-render loads neither pandas, numpy nor the ingest package (the modules it uses import
+  them only when they must write a table).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import filecmp
 import gc
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -132,3 +136,16 @@ def test_generator_in_workers_writes_the_same_files(tmp_path: Path) -> None:
     assert len(files) > 20
     for rel in files:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+
+
+def test_the_modules_of_a_re_render_load_no_pandas_numpy_or_ingest() -> None:
+    # What ``analysis render`` runs in each report's process: the pipeline, the renderer, the
+    # workbook check, the LA names of the title page, the key and the identifier scan.
+    code = (
+        "import sys\n"
+        "import analysis.__main__, analysis.pipeline, analysis.render, analysis.workbook\n"
+        "import analysis.la_names, analysis.keyfile, analysis.scan, analysis.scan_index\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'analysis.ingest') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -7,8 +7,8 @@ from analysis.tables import (
     publish_table,
     round_for_output,
     suppress,
-    write_workbook,
 )
+from analysis.workbook import write_workbook
 
 CODES = TableSpec(
     id="t",

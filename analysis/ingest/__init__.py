@@ -17,8 +17,9 @@ Modules:
 - :mod:`~analysis.ingest.run`: :func:`run_ingest`, writing the outputs.
 """
 
-from analysis.ingest.pseudonymise import load_or_create_key, pseudonymise, pseudonymise_one
+from analysis.ingest.pseudonymise import pseudonymise, pseudonymise_one
 from analysis.ingest.run import IngestResult, clean_processed_dir, run_ingest
+from analysis.keyfile import load_or_create_key
 
 __all__ = [
     "run_ingest",

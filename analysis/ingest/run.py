@@ -45,9 +45,9 @@ from analysis.errors import InputError, ParameterError
 from analysis.ingest import cin, consistency, local, ssda903
 from analysis.ingest.dedupe import deduplicate
 from analysis.ingest.model import FileResult
-from analysis.ingest.pseudonymise import load_or_create_key
 from analysis.ingest.quality import LOG_COLUMNS, WARNING, combine
 from analysis.ingest.spec import Specs, TableSpec, load_specs
+from analysis.keyfile import load_or_create_key
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ typst source from pandoc compiled in-process.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import subprocess
 import tempfile
@@ -19,7 +20,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import typst
 import yaml
 
@@ -100,8 +100,15 @@ def _check_self_contained(html_path: Path, source: str) -> None:
 
 
 def _typst_fonts() -> list[str]:
-    """Folders of the fonts typst uses: DejaVu Sans as shipped with matplotlib (same everywhere)."""
-    return [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
+    """Folders of the fonts typst uses: DejaVu Sans as shipped with matplotlib (same everywhere).
+
+    Found from where matplotlib is installed (``matplotlib.get_data_path()``), without importing
+    it: a render needs its fonts, not its plotting.
+    """
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise RenderError("matplotlib is not installed: typst needs its DejaVu Sans fonts")
+    return [str(Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf")]
 
 
 def render_fallback(
