@@ -49,7 +49,7 @@ def e2e(data: dict) -> list[str]:
         "|---|---|---|---|---|---|",
         f"| both reports, cold | `build --params IRO ATV` | {_range(s['cold_both_reports_s'])} | "
         f"{cpu['cold']:.1f} | {max(r['peak_rss_mb'] for r in rows if r['mode'] == 'cold')} |",
-        f"| both reports, re-render only | `render --params IRO ATV` | "
+        f"| both reports, re-render after a text change | `render --params IRO ATV` | "
         f"{_range(s['warm_both_reports_s'])} | {cpu['warm']:.1f} | "
         f"{max(r['peak_rss_mb'] for r in rows if r['mode'] == 'warm')} |",
     ]
