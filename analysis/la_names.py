@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.errors import InputError
+from analysis.paths import reference_file
 
 #: DfE, *Children looked after in England including adoptions*: numbers and rates by LA.
 CLA_RATE_FILE = "dfe_cla_number_and_rate_per_10k_2021_2025.csv"
@@ -38,13 +39,7 @@ def _latest_rows(path: str, mtime: float) -> dict[str, dict[str, str]]:
 
 
 def _la_row(reference_dir: str | Path, la_code: str | int) -> dict[str, str]:
-    path = Path(reference_dir).expanduser() / CLA_RATE_FILE
-    if not path.is_file():
-        raise InputError(
-            str(path),
-            "reference file not found; download it as described in "
-            "reference/SOURCES.md and point reference_dir at its folder",
-        )
+    path = reference_file(reference_dir, CLA_RATE_FILE)
     code = la_code_text(la_code)
     try:
         row = _latest_rows(str(path), path.stat().st_mtime).get(code)

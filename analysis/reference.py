@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis.errors import InputError, ParameterError
 from analysis.la_names import CLA_RATE_FILE, la_code_text, la_name, la_region
+from analysis.paths import reference_file
 
 __all__ = [
     "CLA_RATE_FILE",
@@ -80,13 +81,7 @@ def _read(path: str, mtime: float) -> pd.DataFrame:
 
 
 def _load(reference_dir: str | Path, name: str) -> pd.DataFrame:
-    path = Path(reference_dir).expanduser() / name
-    if not path.is_file():
-        raise InputError(
-            str(path),
-            "reference file not found; download it as described in "
-            "reference/SOURCES.md and point reference_dir at its folder",
-        )
+    path = reference_file(reference_dir, name)
     try:
         return _read(str(path), path.stat().st_mtime).copy()
     except (OSError, ValueError, pd.errors.ParserError) as exc:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis.dates import DateLike, to_timestamp
 from analysis.errors import InputError
+from analysis.paths import reference_file
 
 if TYPE_CHECKING:
     from analysis.adoption.timeliness import Cohort
@@ -67,13 +68,7 @@ ASGLB_YEAR_ENDING = 2023
 
 
 def _read(reference_dir: str | Path, name: str) -> pd.DataFrame:
-    path = Path(reference_dir).expanduser() / name
-    if not path.is_file():
-        raise InputError(
-            str(path),
-            "reference file not found; download it as described in reference/SOURCES.md "
-            "and point reference_dir at its folder",
-        )
+    path = reference_file(reference_dir, name)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", *_MISSING])
     except (OSError, ValueError, pd.errors.ParserError) as exc:
