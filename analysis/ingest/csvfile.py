@@ -42,14 +42,6 @@ class RawCsv:
     lines: pd.Series
     encoding: str
 
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The values as a frame of strings."""
-        return pd.DataFrame(
-            {name: column.values() for name, column in self.columns.items()},
-            columns=list(self.columns),
-        )
-
 
 def _bom_encoding(path: Path) -> str | None:
     """``utf-16`` for a file starting with a UTF-16 byte order mark (Excel's "Unicode text")."""
